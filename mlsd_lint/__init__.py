@@ -1,0 +1,3 @@
+"""mlsd-lint: a linter for ML system design documents."""
+
+__version__ = "0.1.0"

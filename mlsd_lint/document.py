@@ -1,0 +1,277 @@
+"""Markdown source -> Document: a tree of sections and the blocks under them.
+
+Everything downstream works on this model, never on markdown-it tokens, so the
+parser can change without touching the rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+# Block kinds. Prose kinds are what topic rules read; code and html are kept
+# apart so a rule decides whether they count.
+PARAGRAPH = "paragraph"
+LIST_ITEM = "list_item"
+TABLE_ROW = "table_row"
+TABLE_HEADER = "table_header"
+BLOCKQUOTE = "blockquote"
+CODE = "code"
+HTML = "html"
+PROSE_KINDS = frozenset({PARAGRAPH, LIST_ITEM, TABLE_ROW, TABLE_HEADER, BLOCKQUOTE})
+
+_CHECKBOX = re.compile(r"^\[([ xX])\]\s+")
+# "Label: body" lead-ins, as in "- Rollback: revert to the previous model".
+_COLON_LABEL = re.compile(r"^([^:\n]{2,60}?)\s*[:\u2014]\s+(\S.*)$", re.S)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and everything up to the next heading of the same or higher level."""
+
+    index: int
+    level: int  # 0 for the part before the first heading
+    title: str
+    line: int  # 1-based line of the heading (1 for the preamble)
+    end_line: int
+    parent: int | None
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of content: a paragraph, a list item, a table row, a code block..."""
+
+    kind: str
+    text: str  # plain text; "\n" where the source wrapped a line
+    line: int  # 1-based first line
+    section: int
+    label: str = ""  # a lead-in that names the topic: bold prefix, "Label:", first cell
+    body: str = ""  # the rest of the block after the label
+    checkbox: str | None = None  # " " or "x" for task-list items
+
+
+@dataclass(frozen=True)
+class Comment:
+    """An HTML comment, which does not render: where suppressions live."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    source: str
+    sections: tuple[Section, ...]
+    blocks: tuple[Block, ...]
+    comments: tuple[Comment, ...] = ()
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    front_matter_error: str | None = None
+    line_count: int = 0
+
+    @property
+    def title_line(self) -> int:
+        """The line a document-level finding points at: the title heading, else line 1."""
+        headed = [s for s in self.sections if s.level > 0]
+        for section in headed:
+            if section.level == 1:
+                return section.line
+        return headed[0].line if headed else 1
+
+    def children(self, index: int) -> list[Section]:
+        return [s for s in self.sections if s.parent == index]
+
+    def blocks_in(self, index: int) -> list[Block]:
+        return [b for b in self.blocks if b.section == index]
+
+
+class FrontMatterError(ValueError):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _split_front_matter(source: str) -> tuple[str, dict[str, Any], str | None]:
+    """Blank out a leading YAML front matter block, keeping line numbers intact."""
+    if not source.startswith("---"):
+        return source, {}, None
+    lines = source.split("\n")
+    if lines[0].rstrip() != "---":
+        return source, {}, None
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() in ("---", "..."):
+            break
+    else:
+        # Unterminated: CommonMark reads it as a thematic break and text; so do we.
+        return source, {}, None
+    raw = "\n".join(lines[1:end])
+    blanked = "\n" * (end + 1) + "\n".join(lines[end + 1 :])
+    try:
+        data = yaml.safe_load(raw) if raw.strip() else {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        return blanked, {}, f"line {line}: front matter is not valid YAML ({getattr(err, 'problem', err)})"
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return blanked, {}, "line 1: front matter is not a mapping of keys to values"
+    return blanked, data, None
+
+
+def _inline_text(token: Token) -> tuple[str, str]:
+    """Plain text of an inline token, and its bold lead-in if it starts with one."""
+    parts: list[str] = []
+    lead = ""
+    in_lead = False
+    children = token.children or []
+    for i, child in enumerate(children):
+        kind = child.type
+        if kind == "strong_open" and i == 0:
+            in_lead = True
+        elif kind == "strong_close" and in_lead:
+            in_lead = False
+            lead = "".join(parts)
+        elif kind in ("text", "code_inline"):
+            parts.append(child.content)
+        elif kind in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif kind == "image":
+            parts.append(child.content)
+        elif kind == "html_inline" and child.content.startswith("<br"):
+            parts.append(" ")
+    return "".join(parts), lead
+
+
+def _label_and_body(text: str, lead: str) -> tuple[str, str]:
+    if lead:
+        rest = text[len(lead) :].lstrip(" :\u2014-\u2013")
+        return lead.strip().rstrip(":"), rest.strip()
+    match = _COLON_LABEL.match(text)
+    if match and len(match.group(1).split()) <= 6:
+        return match.group(1).strip(), match.group(2).strip()
+    return "", text
+
+
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
+def parse(source: str, path: str = "<string>") -> Document:
+    """Parse markdown source into a Document. Never raises on any text input."""
+    source = source.replace("\r\n", "\n").replace("\r", "\n")
+    if source.startswith("\ufeff"):
+        source = source[1:]
+    body, front_matter, fm_error = _split_front_matter(source)
+    line_count = source.count("\n") + (0 if source.endswith("\n") or not source else 1)
+    tokens = _parser().parse(body)
+
+    sections: list[Section] = [Section(0, 0, "", 1, max(line_count, 1), None)]
+    blocks: list[Block] = []
+    comments: list[Comment] = []
+    stack: list[int] = [0]  # open sections, innermost last
+    containers: list[str] = []  # list_item / blockquote nesting
+    row: list[str] | None = None
+    row_line = 0
+    in_header = False
+
+    def current() -> int:
+        return stack[-1]
+
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        kind = tok.type
+        line = tok.map[0] + 1 if tok.map else 0
+        if kind == "heading_open":
+            level = int(tok.tag[1])
+            title, _ = _inline_text(tokens[i + 1])
+            while stack and sections[stack[-1]].level >= level:
+                stack.pop()
+            parent = stack[-1] if stack else 0
+            sections.append(Section(len(sections), level, title.strip(), line, line, parent))
+            stack.append(len(sections) - 1)
+            i += 3
+            continue
+        if kind in ("list_item_open", "blockquote_open"):
+            containers.append(kind[:-5])
+        elif kind in ("list_item_close", "blockquote_close"):
+            containers.pop()
+        elif kind == "thead_open":
+            in_header = True
+        elif kind == "thead_close":
+            in_header = False
+        elif kind == "tr_open":
+            row, row_line = [], line
+        elif kind == "tr_close" and row is not None:
+            cells = [c.strip() for c in row]
+            text = " | ".join(c for c in cells if c)
+            label = cells[0] if cells else ""
+            rest = " | ".join(c for c in cells[1:] if c)
+            blocks.append(
+                Block(TABLE_HEADER if in_header else TABLE_ROW, text, row_line, current(), label, rest)
+            )
+            row = None
+        elif kind == "inline":
+            text, lead = _inline_text(tok)
+            if row is not None:
+                row.append(text.replace("\n", " "))
+            else:
+                checkbox = None
+                if containers and containers[-1] == "list_item":
+                    box = _CHECKBOX.match(text)
+                    if box:
+                        checkbox = box.group(1).lower()
+                        text = text[box.end() :]
+                        lead = ""
+                if containers and containers[-1] == "list_item":
+                    block_kind = LIST_ITEM
+                elif "blockquote" in containers:
+                    block_kind = BLOCKQUOTE
+                else:
+                    block_kind = PARAGRAPH
+                label, rest = _label_and_body(text, lead)
+                blocks.append(Block(block_kind, text, line, current(), label, rest, checkbox))
+            for child in tok.children or []:
+                if child.type == "html_inline" and child.content.startswith("<!--"):
+                    comments.append(Comment(child.content, line))
+        elif kind in ("fence", "code_block"):
+            first = line + 1 if kind == "fence" else line
+            blocks.append(Block(CODE, tok.content, first, current(), tok.info.strip()))
+        elif kind == "html_block":
+            blocks.append(Block(HTML, tok.content, line, current()))
+            for match in re.finditer(r"<!--.*?-->", tok.content, re.S):
+                offset = tok.content.count("\n", 0, match.start())
+                comments.append(Comment(match.group(0), line + offset))
+        i += 1
+
+    return Document(
+        path=path,
+        source=source,
+        sections=tuple(_close_spans(sections, line_count)),
+        blocks=tuple(blocks),
+        comments=tuple(comments),
+        front_matter=front_matter,
+        front_matter_error=fm_error,
+        line_count=line_count,
+    )
+
+
+def _close_spans(sections: list[Section], line_count: int) -> list[Section]:
+    """Each section ends before the next heading of the same or a higher level."""
+    last = max(line_count, 1)
+    ends = [last] * len(sections)
+    open_: list[Section] = []
+    for section in sections[1:]:
+        while open_ and open_[-1].level >= section.level:
+            ends[open_.pop().index] = section.line - 1
+        open_.append(section)
+    return [
+        Section(s.index, s.level, s.title, s.line, max(ends[s.index], s.line), s.parent)
+        for s in sections
+    ]

@@ -1,0 +1,114 @@
+"""Document x rules -> findings. Pure: no I/O, no printing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import document as doc
+from .matching import Evidence, Matcher
+from .rules import Rule
+
+_PLACEHOLDER_WORD = re.compile(r"\b(?:TODO|TBD|FIXME|XXX|lorem ipsum|fill (?:this )?in)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    column: int
+    code: str
+    name: str
+    step: int
+    severity: str
+    message: str
+    section: str = ""  # title of the section the finding points at: stable across edits
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+
+@dataclass(frozen=True)
+class StepCoverage:
+    step: int
+    title: str
+    found: int
+    total: int
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    findings: tuple[Finding, ...]
+    evidence: tuple[Evidence, ...] = ()
+    coverage: tuple[StepCoverage, ...] = ()
+
+
+def lint(document: doc.Document, matcher: Matcher, selected: frozenset[str], severities: dict[str, str] | None = None) -> FileResult:
+    """Findings for the selected rule codes; `severities` overrides a rule's default."""
+    severities = severities or {}
+    rules = [r for r in matcher.ruleset.rules if r.code in selected]
+    topic_rules = [r for r in rules if r.check == "topic"]
+    evidence = matcher.evidence(document) if topic_rules else {}
+    findings: list[Finding] = []
+
+    section_steps = matcher.section_steps(document) if topic_rules else []
+    home: dict[int, doc.Section] = {}
+    for section, step in zip(document.sections, section_steps):
+        if step is not None and section.level and step not in home:
+            home[step] = section
+    title_line = document.title_line
+
+    def make(rule: Rule, line: int, column: int, message: str, section: str) -> Finding:
+        severity = severities.get(rule.code, rule.severity)
+        return Finding(document.path, line, column, rule.code, rule.name, rule.step, severity, message, section)
+
+    for rule in topic_rules:
+        if rule.code in evidence:
+            continue
+        where = home.get(rule.step)
+        if where is not None:
+            findings.append(make(rule, where.line, 1, rule.full_message, where.title))
+        else:
+            findings.append(make(rule, title_line, 1, rule.full_message, ""))
+    for rule in rules:
+        if rule.check == "placeholder":
+            findings.extend(make(rule, line, col, f"{rule.message} '{word}'. {rule.question}".strip(), title) for line, col, word, title in _placeholders(document))
+        elif rule.check == "empty-section":
+            findings.extend(make(rule, s.line, 1, f"'{s.title}' {rule.message} {rule.question}".strip(), s.title) for s in _empty_sections(document))
+
+    coverage = []
+    for step in matcher.ruleset.steps:
+        in_step = [r for r in topic_rules if r.step == step.number]
+        if in_step:
+            coverage.append(StepCoverage(step.number, step.title, sum(r.code in evidence for r in in_step), len(in_step)))
+    return FileResult(
+        path=document.path,
+        findings=tuple(sorted(findings, key=Finding.sort_key)),
+        evidence=tuple(sorted(evidence.values(), key=lambda e: (e.line, e.code))),
+        coverage=tuple(coverage),
+    )
+
+
+def _placeholders(document: doc.Document) -> list[tuple[int, int, str, str]]:
+    lines = document.source.split("\n")
+    out = []
+    for block in document.blocks:
+        if block.kind not in doc.PROSE_KINDS:
+            continue
+        title = document.sections[block.section].title
+        span = block.text.count("\n") + 1
+        for line_no in range(block.line, min(block.line + span, len(lines) + 1)):
+            for match in _PLACEHOLDER_WORD.finditer(lines[line_no - 1]):
+                out.append((line_no, match.start() + 1, match.group(), title))
+    return sorted(set(out))
+
+
+def _empty_sections(document: doc.Document) -> list[doc.Section]:
+    has_content = [False] * len(document.sections)
+    for block in document.blocks:
+        has_content[block.section] = True
+    for section in document.sections:
+        if section.parent is not None:
+            has_content[section.parent] = True
+    return [s for s in document.sections if s.level and not has_content[s.index]]

@@ -1,0 +1,118 @@
+"""The one place that finds and reads input files."""
+
+from __future__ import annotations
+
+import codecs
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+
+
+class InputError(Exception):
+    """A path that cannot be linted; the message names the path."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str  # as the user named it (or joined under a directory they named)
+    text: str
+
+
+def expand(paths: list[str]) -> tuple[list[str], list[InputError]]:
+    """Files to lint, in order: files as given, directories walked for markdown, sorted."""
+    files: list[str] = []
+    errors: list[InputError] = []
+    seen: set[str] = set()
+    for raw in paths:
+        if raw == "-":
+            files.append(raw)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            found = _walk(path)
+            if not found:
+                errors.append(InputError(raw, "no markdown files found in this directory"))
+            for file in found:
+                if file not in seen:
+                    seen.add(file)
+                    files.append(file)
+        elif path.exists() or path.is_symlink():
+            if raw not in seen:
+                seen.add(raw)
+                files.append(raw)
+        else:
+            errors.append(InputError(raw, "no such file or directory"))
+    return files, errors
+
+
+def _walk(root: Path) -> list[str]:
+    out: list[str] = []
+    visited: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        try:
+            stat = os.stat(dirpath)
+        except OSError:
+            dirnames[:] = []
+            continue
+        key = (stat.st_dev, stat.st_ino)
+        if key in visited:  # a symlink loop: walk each real directory once
+            dirnames[:] = []
+            continue
+        visited.add(key)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if name.lower().endswith(MARKDOWN_SUFFIXES):
+                out.append(os.path.join(dirpath, name))
+    return sorted(out)
+
+
+def decode(data: bytes, path: str) -> str:
+    """Bytes -> text: UTF-8 (with or without BOM) or BOM-marked UTF-16/32; else a clear error."""
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as err:
+                raise InputError(path, f"not valid {encoding.upper()} ({err.reason})") from None
+    if b"\x00" in data[:8192]:
+        raise InputError(path, "looks like a binary file, not markdown")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise InputError(path, f"line {line}: not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8") from None
+
+
+def read(path: str, stdin: BinaryIO | None = None) -> Source:
+    """Read one input; '-' is standard input."""
+    if path == "-":
+        if stdin is None:
+            raise InputError("<stdin>", "standard input is not available")
+        try:
+            data = stdin.read()
+        except (OSError, ValueError) as err:
+            raise InputError("<stdin>", f"cannot read standard input ({err})") from None
+        return Source("-", decode(data or b"", "<stdin>"))
+    try:
+        if os.path.isdir(path):
+            raise InputError(path, "is a directory")
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except PermissionError:
+        raise InputError(path, "permission denied") from None
+    except OSError as err:
+        raise InputError(path, f"cannot read ({err.strerror or err})") from None
+    return Source(path, decode(data, path))

@@ -1,0 +1,29 @@
+"""Output formats: one module per format, each exposing `render(report) -> str`.
+
+Modules are imported only when their format is asked for, to keep start-up fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Callable
+
+from ..engine import FileResult
+from ..rules import RuleSet
+
+FORMATS = ("text", "json", "coverage")
+
+
+@dataclass(frozen=True)
+class Report:
+    results: tuple[FileResult, ...]
+    ruleset: RuleSet
+    quiet: bool = False
+    show_evidence: bool = False
+
+
+def renderer(name: str) -> Callable[[Report], str]:
+    if name not in FORMATS:
+        raise ValueError(f"unknown format '{name}'")
+    return import_module(f"{__name__}.{name}_format").render

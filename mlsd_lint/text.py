@@ -1,0 +1,93 @@
+"""Text normalisation shared by rule compilation and matching.
+
+Phrases in rule packs and prose in documents go through the same functions, so
+"A/B-tested", "AB tests" and "a-b testing" all become the stems `ab test`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import NamedTuple
+
+import snowballstemmer
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+# Words that carry no topic. Negations stay: "no rollback" must not read as "rollback".
+STOPWORDS = frozenset(
+    "a an the of to for in on at by with from into onto as is are was were be been being "
+    "this that these those it its our we us you your their they them i my and or "
+    "will would should can could may might must shall do does did has have had "
+    "which who whom whose also just very".split()
+)
+
+# "A/B", "A-B", "A&B" -> "ab": spellings of one term that tokenising would split.
+_LETTER_PAIR = re.compile(r"\b([a-z])\s?[/&\-]\s?([a-z])\b")
+_WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+
+
+class Tokens(NamedTuple):
+    stems: tuple[str, ...]
+    starts: tuple[int, ...]  # offset of each token in the normalised text
+
+
+def normalize(text: str) -> str:
+    """Lower-case, fold unicode compatibility forms and join single-letter pairs."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    return _LETTER_PAIR.sub(r"\1\2", text)
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    if len(word) <= 3 or word[0].isdigit():
+        return word
+    return _STEMMER.stemWord(word)
+
+
+def tokenize(text: str, keep_stopwords: bool = False) -> Tokens:
+    """Stems of the words of `text` (normalised first), with their offsets."""
+    norm = normalize(text)
+    stems: list[str] = []
+    starts: list[int] = []
+    for match in _WORD.finditer(norm):
+        word = match.group()
+        if not keep_stopwords and word in STOPWORDS:
+            continue
+        stems.append(stem(word))
+        starts.append(match.start())
+    return Tokens(tuple(stems), tuple(starts))
+
+
+def phrase_stems(phrase: str) -> tuple[str, ...]:
+    return tokenize(phrase).stems
+
+
+_ABBREVIATIONS = frozenset("e.g i.e vs etc approx cf incl al fig no resp esp".split())
+_SENTENCE_END = re.compile(r"[.!?;](?=\s+|$)")
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """Split prose into sentences: (offset, sentence). Abbreviations don't end one."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        before = text[start : match.start()].rsplit(None, 1)
+        word = before[-1].lower() if before else ""
+        if match.group() == "." and (word in _ABBREVIATIONS or len(word) == 1 or word[-1:].isdigit() and text[end : end + 2].strip()[:1].isdigit()):
+            continue
+        chunk = text[start:end]
+        if chunk.strip():
+            out.append((start, chunk))
+        start = end
+    tail = text[start:]
+    if tail.strip():
+        out.append((start, tail))
+    return out
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text.lower()))

@@ -1,0 +1,1 @@
+"""The built-in rule packs: YAML data, one file per checklist step."""
