@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mlsd_lint.cli import cli
+from mlsd_lint.matching import Matcher
+from mlsd_lint.rules import load_builtin
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def ruleset():
+    return load_builtin()
+
+
+@pytest.fixture(scope="session")
+def matcher(ruleset):
+    return Matcher(ruleset)
+
+
+@pytest.fixture
+def run():
+    """Run the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""
+
+    def _run(*args: str, input: str | bytes | None = None):
+        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    return _run
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write a dedented markdown file under tmp_path and return its path as a string."""
+
+    def _write(name: str, text: str) -> str:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return str(path)
+
+    return _write

@@ -1,0 +1,85 @@
+"""How a topic is decided: evidence counts only when it is a substantive answer."""
+
+import textwrap
+
+import pytest
+
+from mlsd_lint.document import parse
+
+
+def evidence(matcher, text):
+    return matcher.evidence(parse(textwrap.dedent(text)))
+
+
+def test_a_plain_statement_addresses_the_topic_with_its_line(matcher):
+    ev = evidence(matcher, """\
+        # Ranker
+
+        Intro.
+
+        We A/B test the new ranker on 5% of users for two weeks.
+        """)
+    assert ev["EXP002"].line == 5
+    assert ev["EXP002"].kind == "phrase"
+
+
+@pytest.mark.parametrize("spelling", ["A/B test", "AB test", "a-b testing", "A/B-tested", "AB-tests"])
+def test_spelling_variants_of_a_phrase_match(matcher, spelling):
+    assert "EXP002" in evidence(matcher, f"We {spelling} the ranker against production.\n")
+
+
+def test_typos_in_long_words_are_tolerated(matcher):
+    assert "EXP002" in evidence(matcher, "Users go through an interleavng comparison of both rankers.\n")
+
+
+def test_questions_placeholders_and_prompts_do_not_count(matcher):
+    for text in (
+        "Should we run an A/B test?\n",
+        "A/B test: TBD\n",
+        "TODO: plan the A/B test\n",
+        "Describe the A/B test design.\n",
+        "- [ ] A/B test\n",
+        "Fill in the A/B test plan here.\n",
+    ):
+        assert "EXP002" not in evidence(matcher, text), text
+
+
+def test_answer_after_a_question_counts(matcher):
+    assert "EXP002" in evidence(matcher, "Do we need an online test? Yes: an A/B test on 5% of users.\n")
+
+
+def test_open_questions_and_out_of_scope_sections_do_not_count(matcher):
+    for heading in ("Open questions", "Out of scope"):
+        text = f"# Doc\n\n## {heading}\n\nAn A/B test on 5% of users for two weeks.\n"
+        assert "EXP002" not in evidence(matcher, text), heading
+
+
+def test_bare_heading_does_not_count_but_heading_with_content_does(matcher):
+    bare = "# Doc\n\n## A/A test\n\n## Next\n\nOther text here.\n"
+    assert "EXP001" not in evidence(matcher, bare)
+    full = "# Doc\n\n## A/A test\n\nOne week, both buckets on the current production ranker.\n"
+    assert evidence(matcher, full)["EXP001"].kind == "heading"
+
+
+def test_heading_with_only_questions_under_it_does_not_count(matcher):
+    text = "# Doc\n\n## A/A test\n\n- Do we need one?\n- How long would it run?\n"
+    assert "EXP001" not in evidence(matcher, text)
+
+
+def test_table_row_with_answer_counts_but_empty_cell_does_not(matcher):
+    filled = "| Topic | Plan |\n|---|---|\n| A/A testing | one week on the current production ranker |\n"
+    empty = "| Topic | Plan |\n|---|---|\n| A/A testing | |\n"
+    assert "EXP001" in evidence(matcher, filled)
+    assert "EXP001" not in evidence(matcher, empty)
+
+
+def test_weak_terms_count_in_their_own_section_only(matcher):
+    home = "# Doc\n\n## Experimentation\n\nThe experiment runs for two weeks on new users.\n"
+    away = "# Doc\n\n## Training\n\nThe experiment runs for two weeks on new users.\n"
+    assert evidence(matcher, home)["EXP002"].kind == "weak"
+    assert "EXP002" not in evidence(matcher, away)
+
+
+def test_code_blocks_do_not_count_by_default(matcher):
+    text = "# Doc\n\n```\nrun_ab_test(); # A/B test on 5% of users\n```\n"
+    assert "EXP002" not in evidence(matcher, text)
