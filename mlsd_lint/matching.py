@@ -183,6 +183,8 @@ class Matcher:
                 continue
             if block.kind not in doc.PROSE_KINDS or block.checkbox == " ":
                 continue
+            if block.kind == doc.TABLE_HEADER or (block.kind == doc.TABLE_ROW and not word_count(block.body)):
+                continue  # column titles, and rows that name a topic but leave the answer empty
             for offset, sentence in sentences(block.text):
                 if _is_excluded_text(sentence):
                     continue

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
-
 import pytest
 from click.testing import CliRunner
 
@@ -10,9 +8,6 @@ from mlsd_lint.cli import cli
 from mlsd_lint.matching import Matcher
 from mlsd_lint.rules import load_builtin
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,9 @@
 
 import json
 
-from .conftest import EXAMPLES
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def test_thorough_example_lints_clean(run):

@@ -6,7 +6,9 @@ import yaml
 from mlsd_lint.matching import addresses
 from mlsd_lint.rules import RulePackError, build_ruleset, load_builtin
 
-from .conftest import SHARED
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
 RULESET = load_builtin()
 TOPIC_RULES = [r for r in RULESET.rules if r.check == "topic"]
