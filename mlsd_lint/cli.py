@@ -1,24 +1,35 @@
 """Command line: options -> settings; run; choose a reporter; exit code.
 
-The only module that prints or exits. Exit codes: 0 no findings, 1 findings,
-2 usage error, unreadable input or bad configuration.
+The only module that prints or exits. Exit codes: 0 nothing to fail on,
+1 findings at or above `fail-on`, 2 usage error, unreadable input or bad
+configuration.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Sequence
 
 import click
 
 from . import __version__
+from .reporters import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
 def _error(message: str) -> None:
     click.echo(f"mlsd-lint: {message}", err=True)
+
+
+def _fail(message: str) -> None:
+    _error(message)
+    sys.exit(EXIT_ERROR)
 
 
 def _explain(rule) -> str:
@@ -35,75 +46,157 @@ def _explain(rule) -> str:
     return "\n".join(parts)
 
 
-def _list_rules(ruleset, selected, fmt: str) -> str:
-    rules = [r for r in ruleset.rules if r.code in selected]
+def _list_rules(rules, fmt: str) -> str:
     if fmt == "json":
         rows = [{"code": r.code, "name": r.name, "step": r.step, "title": r.title, "severity": r.severity} for r in rules]
         return json.dumps(rows, indent=2) + "\n"
-    return "".join(f"{r.code:8} {r.name:24} step {r.step:>2}  {r.title}\n" for r in rules)
+    return "".join(f"{r.code:8} {r.name:26} step {r.step:>2}  {r.title}\n" for r in rules)
+
+
+def _statistics(findings) -> str:
+    from collections import Counter
+
+    counts = Counter((f.code, f.name) for f in findings)
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+    return "".join(f"{n:>5}  {code:8} {name}\n" for (code, name), n in rows)
+
+
+def _show_settings(settings, selected, severities, file: str) -> str:
+    from .config import KEYS
+
+    lines = [f"Settings for {file}:"]
+    for key in KEYS:
+        if key == "extend":
+            continue
+        value = getattr(settings, key.replace("-", "_"))
+        if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+            value = {k: v for k, v in value}
+        lines.append(f"  {key} = {json.dumps(value, default=list)}  # from {settings.origin(key)}")
+    lines.append(f"  selected rules ({len(selected)}): {', '.join(sorted(selected))}")
+    if severities:
+        lines.append(f"  severity overrides: {json.dumps(dict(sorted(severities.items())))}")
+    return "\n".join(lines) + "\n"
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=str)
-@click.option("--select", "select", multiple=True, metavar="RULES", help="Only these rules: codes, prefixes (EXP, EVL00) or names, comma-separated.")
-@click.option("--ignore", "ignore", multiple=True, metavar="RULES", help="Skip these rules: codes, prefixes or names.")
-@click.option("--extend-select", "extend_select", multiple=True, metavar="RULES", help="Add these rules to the selection.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "coverage"]), default="text", show_default=True, help="Output format.")
+@click.option("--select", multiple=True, metavar="RULES", help="Only these rules: codes, prefixes (EXP, EVL00) or names, comma-separated.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (added to the config's ignore list).")
+@click.option("--extend-select", multiple=True, metavar="RULES", help="Add these rules to the selection.")
+@click.option("--profile", metavar="NAME", help="Rule profile: full (default) or interview.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to this file instead of standard output.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), help="Lowest severity that makes the exit code 1 (default: warning).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file for every input (no discovery).")
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+@click.option("--show-settings", is_flag=True, help="Print the resolved settings for the first PATH, and where each came from, then exit.")
 @click.option("--show-evidence", is_flag=True, help="Also show where each addressed topic is addressed.")
-@click.option("--list-rules", is_flag=True, help="List the rules (with --format json, as a JSON array) and exit.")
+@click.option("--show-suppressed", is_flag=True, help="Also show suppressed findings, with their reasons.")
+@click.option("--statistics", is_flag=True, help="Print a count of findings per rule instead of the findings.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), help="Record today's findings in this baseline file and exit 0.")
+@click.option("--list-rules", is_flag=True, help="List the selected rules (with --format json, as a JSON array) and exit.")
 @click.option("--explain", metavar="RULE", help="Explain a rule (code or name) and exit.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the findings.")
 @click.version_option(__version__, "--version", prog_name="mlsd-lint")
-def cli(paths: Sequence[str], select, ignore, extend_select, fmt: str, show_evidence: bool, list_rules: bool, explain: str | None, quiet: bool) -> None:
+def cli(paths: Sequence[str], **opts) -> None:
     """Lint ML system design documents for topics they never address.
 
     PATHS are markdown files or directories (searched recursively for *.md);
     '-' reads standard input.
     """
+    from .config import ConfigError, Resolver
     from .rules import RulePackError, load_builtin
-    from .selection import SelectorError, resolve, split
+    from .selection import SelectorError, for_settings, match, split
 
     try:
         ruleset = load_builtin()
     except RulePackError as err:
-        _error(str(err))
-        sys.exit(EXIT_ERROR)
-    try:
-        selected = resolve(ruleset, split(select), split(ignore), split(extend_select))
-    except SelectorError as err:
-        _error(str(err))
-        sys.exit(EXIT_ERROR)
+        _fail(str(err))
 
-    if explain:
-        from .selection import match
-
+    if opts["explain"]:
         try:
-            codes = match(explain, ruleset)
+            codes = match(opts["explain"], ruleset)
         except SelectorError as err:
-            _error(str(err))
-            sys.exit(EXIT_ERROR)
+            _fail(str(err))
         by_code = ruleset.by_code()
         click.echo("\n\n".join(_explain(by_code[c]) for c in sorted(codes)))
         sys.exit(EXIT_CLEAN)
-    if list_rules:
-        click.echo(_list_rules(ruleset, selected, fmt), nl=False)
-        sys.exit(EXIT_CLEAN)
-    if not paths:
-        _error("no paths given; try 'mlsd-lint design.md' or 'mlsd-lint --help'")
-        sys.exit(EXIT_ERROR)
 
+    resolver = Resolver(Path(opts["config_path"]) if opts["config_path"] else None, opts["isolated"])
+    cli_values: dict[str, object] = {}
+    if opts["select"]:
+        cli_values["select"] = tuple(split(opts["select"]))
+    if opts["profile"]:
+        cli_values["profile"] = opts["profile"]
+    if opts["fail_on"]:
+        cli_values["fail-on"] = opts["fail_on"]
+
+    def settings_for(file: str):
+        base = resolver.for_file(file)
+        values = dict(cli_values)
+        if opts["ignore"]:
+            values["ignore"] = base.ignore + tuple(split(opts["ignore"]))
+        if opts["extend_select"]:
+            values["extend-select"] = base.extend_select + tuple(split(opts["extend_select"]))
+        settings = base.with_values(values, "command line") if values else base
+        selected, severities = for_settings(ruleset, settings, file)
+        return settings, selected, severities
+
+    try:
+        if opts["config_path"] and not Path(opts["config_path"]).is_file():
+            raise ConfigError(opts["config_path"], "no such config file")
+        if opts["list_rules"]:
+            _, selected, _ = settings_for(paths[0] if paths else os.path.join(os.getcwd(), "_"))
+            click.echo(_list_rules([r for r in ruleset.rules if r.code in selected], opts["fmt"]), nl=False)
+            sys.exit(EXIT_CLEAN)
+        if not paths:
+            _fail("no paths given; try 'mlsd-lint design.md' or 'mlsd-lint --help'")
+        if opts["show_settings"]:
+            settings, selected, severities = settings_for(paths[0])
+            click.echo(_show_settings(settings, selected, severities, paths[0]), nl=False)
+            sys.exit(EXIT_CLEAN)
+        code = _lint(list(paths), opts, ruleset, settings_for)
+    except (ConfigError, SelectorError) as err:
+        _fail(str(err))
+    sys.exit(code)
+
+
+def _accepts(settings_for):
+    """include/exclude globs of each file's own settings, for directory walks."""
+    from fnmatch import fnmatch
+
+    def accept(file: str) -> bool:
+        settings = settings_for(file)[0]
+        rel = os.path.relpath(os.path.abspath(file), settings.root or os.getcwd()).replace(os.sep, "/")
+        name = os.path.basename(file)
+
+        def hit(globs) -> bool:
+            return any(fnmatch(name, g) or fnmatch(rel, g) for g in globs)
+
+        return hit(settings.include) and not hit(settings.exclude)
+
+    return accept
+
+
+def _lint(paths: list[str], opts, ruleset, settings_for) -> int:
+    from . import baseline as bl
     from .document import parse
     from .engine import lint
     from .files import InputError, expand, read
     from .matching import Matcher
     from .reporters import Report, renderer
 
-    files, errors = expand(list(paths))
+    files, errors = expand(paths, _accepts(settings_for))
     matcher = Matcher(ruleset)
+    today = dt.date.today()
     results = []
+    fail_levels: dict[str, str] = {}
     for path in files:
+        settings, selected, severities = settings_for(path)
+        fail_levels[path] = settings.fail_on
         try:
-            source = read(path, sys.stdin.buffer if path == "-" and sys.stdin else None)
+            source = read(path, sys.stdin.buffer if path == "-" else None)
         except InputError as err:
             errors.append(err)
             continue
@@ -111,15 +204,60 @@ def cli(paths: Sequence[str], select, ignore, extend_select, fmt: str, show_evid
         if document.front_matter_error:
             errors.append(InputError(path, document.front_matter_error))
             continue
-        results.append(lint(document, matcher, selected))
+        results.append(lint(document, matcher, selected, severities, today))
 
-    output = renderer(fmt)(Report(tuple(results), ruleset, quiet=quiet, show_evidence=show_evidence))
-    click.echo(output, nl=False)
+    if opts["write_baseline"]:
+        text = bl.dumps([f for r in results for f in r.findings])
+        Path(opts["write_baseline"]).write_text(text, encoding="utf-8")
+        count = sum(len(r.findings) for r in results)
+        click.echo(f"Wrote {count} findings to baseline {opts['write_baseline']}.", err=True)
+        return EXIT_ERROR if errors else EXIT_CLEAN
+    if opts["baseline_path"]:
+        try:
+            known = bl.loads(Path(opts["baseline_path"]).read_text(encoding="utf-8"), opts["baseline_path"])
+        except (OSError, UnicodeDecodeError) as err:
+            _fail(f"{opts['baseline_path']}: cannot read baseline ({err})")
+        except bl.BaselineError as err:
+            _fail(str(err))
+        results = _apply_baseline(results, known, opts["baseline_path"])
+
+    report = Report(tuple(results), ruleset, quiet=opts["quiet"], show_evidence=opts["show_evidence"], show_suppressed=opts["show_suppressed"])
+    if opts["statistics"]:
+        output = _statistics([f for r in results for f in r.findings])
+    else:
+        output = renderer(opts["fmt"])(report)
+    if opts["output_file"]:
+        Path(opts["output_file"]).write_text(output, encoding="utf-8")
+    else:
+        click.echo(output, nl=False)
     for err in errors:
         _error(str(err))
     if errors:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if any(r.findings for r in results) else EXIT_CLEAN)
+        return EXIT_ERROR
+    for result in results:
+        level = fail_levels.get(result.path, "warning")
+        if level != "never" and any(_RANK[f.severity] >= _RANK[level] for f in result.findings):
+            return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _apply_baseline(results, known, baseline_path: str):
+    from dataclasses import replace
+
+    from . import baseline as bl
+    from .engine import Suppressed
+
+    split = bl.split([f for r in results for f in r.findings], known)
+    known_ids = {id(f) for f in split.known}
+    out = []
+    for r in results:
+        kept = tuple(f for f in r.findings if id(f) not in known_ids)
+        waived = tuple(Suppressed(f, f"in baseline {baseline_path}", "external") for f in r.findings if id(f) in known_ids)
+        out.append(replace(r, findings=kept, suppressed=r.suppressed + waived))
+    for code, path, section in split.gone:
+        where = f" in '{section}'" if section else ""
+        _error(f"baseline entry no longer occurs, remove it from {baseline_path}: {code} {path}{where}")
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> None:

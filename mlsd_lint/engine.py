@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from . import document as doc
+from . import suppressions
 from .matching import Evidence, Matcher
 from .rules import Rule
 
+_DOCUMENT_CHECKS = ("topic", "placeholder", "empty-section")
 _PLACEHOLDER_WORD = re.compile(r"\b(?:TODO|TBD|FIXME|XXX|lorem ipsum|fill (?:this )?in)\b", re.I)
 
 
@@ -29,6 +32,15 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Suppressed:
+    """A finding silenced by an in-document suppression or a config, with the reason given."""
+
+    finding: Finding
+    reason: str = ""
+    kind: str = "inSource"  # SARIF suppression kind: inSource (in the doc) or external (config, baseline)
+
+
+@dataclass(frozen=True)
 class StepCoverage:
     step: int
     title: str
@@ -42,12 +54,23 @@ class FileResult:
     findings: tuple[Finding, ...]
     evidence: tuple[Evidence, ...] = ()
     coverage: tuple[StepCoverage, ...] = ()
+    suppressed: tuple[Suppressed, ...] = ()
 
 
-def lint(document: doc.Document, matcher: Matcher, selected: frozenset[str], severities: dict[str, str] | None = None) -> FileResult:
-    """Findings for the selected rule codes; `severities` overrides a rule's default."""
+def lint(
+    document: doc.Document,
+    matcher: Matcher,
+    selected: frozenset[str],
+    severities: dict[str, str] | None = None,
+    today: dt.date | None = None,
+) -> FileResult:
+    """Findings for the selected rule codes, after in-document suppressions.
+
+    `severities` overrides a rule's default severity; `today` decides which
+    suppressions have expired (none, when not given).
+    """
     severities = severities or {}
-    rules = [r for r in matcher.ruleset.rules if r.code in selected]
+    rules = [r for r in matcher.ruleset.rules if r.code in selected and r.check in _DOCUMENT_CHECKS]
     topic_rules = [r for r in rules if r.check == "topic"]
     evidence = matcher.evidence(document) if topic_rules else {}
     findings: list[Finding] = []
@@ -77,6 +100,8 @@ def lint(document: doc.Document, matcher: Matcher, selected: frozenset[str], sev
         elif rule.check == "empty-section":
             findings.extend(make(rule, s.line, 1, f"'{s.title}' {rule.message} {rule.question}".strip(), s.title) for s in _empty_sections(document))
 
+    findings, suppressed = _apply_suppressions(document, findings, matcher.ruleset, selected, today, make)
+
     coverage = []
     for step in matcher.ruleset.steps:
         in_step = [r for r in topic_rules if r.step == step.number]
@@ -87,7 +112,43 @@ def lint(document: doc.Document, matcher: Matcher, selected: frozenset[str], sev
         findings=tuple(sorted(findings, key=Finding.sort_key)),
         evidence=tuple(sorted(evidence.values(), key=lambda e: (e.line, e.code))),
         coverage=tuple(coverage),
+        suppressed=tuple(sorted(suppressed, key=lambda s: s.finding.sort_key())),
     )
+
+
+def _apply_suppressions(document, findings, ruleset, selected, today, make):
+    """Split findings into reported and suppressed; report suppressions that need attention."""
+    from .selection import SelectorError, match
+
+    kept = list(findings)
+    suppressed: list[Suppressed] = []
+    extra: list[Finding] = []
+
+    def report(check: str, line: int, detail: str) -> None:
+        for rule in ruleset.rules:
+            if rule.check == check and rule.code in selected:
+                extra.append(make(rule, line, 1, f"{rule.message} {detail}. {rule.question}".strip(), ""))
+
+    for sup in suppressions.parse(document):
+        codes: set[str] = set()
+        for selector in sup.selectors:
+            try:
+                codes |= match(selector, ruleset)
+            except SelectorError:
+                report("unknown-suppression", sup.line, f"'{selector}'")
+        if sup.problem:
+            report("expired-suppression", sup.line, sup.problem)
+            continue
+        if sup.until is not None and today is not None and sup.until < today:
+            report("expired-suppression", sup.line, f"{', '.join(sup.selectors)} until {sup.until.isoformat()}")
+            continue
+        hits = [f for f in kept if f.code in codes and (sup.scope == suppressions.FILE or f.line == sup.target_line)]
+        for f in hits:
+            kept.remove(f)
+            suppressed.append(Suppressed(f, sup.reason))
+        if not hits and codes and codes <= selected:
+            report("unused-suppression", sup.line, ", ".join(sup.selectors))
+    return sorted(kept + extra, key=Finding.sort_key), suppressed
 
 
 def _placeholders(document: doc.Document) -> list[tuple[int, int, str, str]]:

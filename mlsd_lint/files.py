@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import codecs
 import os
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
@@ -25,8 +26,12 @@ class Source:
     text: str
 
 
-def expand(paths: list[str]) -> tuple[list[str], list[InputError]]:
-    """Files to lint, in order: files as given, directories walked for markdown, sorted."""
+def expand(paths: list[str], accept: Callable[[str], bool] = lambda _: True) -> tuple[list[str], list[InputError]]:
+    """Files to lint, in order: files as given, directories walked for markdown, sorted.
+
+    `accept` filters files found by walking a directory (include/exclude settings);
+    files named explicitly are always linted. Files git ignores are skipped too.
+    """
     files: list[str] = []
     errors: list[InputError] = []
     seen: set[str] = set()
@@ -36,7 +41,7 @@ def expand(paths: list[str]) -> tuple[list[str], list[InputError]]:
             continue
         path = Path(raw)
         if path.is_dir():
-            found = _walk(path)
+            found = [f for f in _not_git_ignored(_walk(path), path) if accept(f)]
             if not found:
                 errors.append(InputError(raw, "no markdown files found in this directory"))
             for file in found:
@@ -71,6 +76,25 @@ def _walk(root: Path) -> list[str]:
             if name.lower().endswith(MARKDOWN_SUFFIXES):
                 out.append(os.path.join(dirpath, name))
     return sorted(out)
+
+
+def _not_git_ignored(files: list[str], root: Path) -> list[str]:
+    """Drop files git ignores, when `root` is inside a git work tree and git exists."""
+    if not files:
+        return files
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), "check-ignore", "--stdin", "-z"],
+            input="\0".join(os.path.abspath(f) for f in files).encode(),
+            capture_output=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return files
+    if proc.returncode not in (0, 1):  # 128: not a git repository
+        return files
+    ignored = {p for p in proc.stdout.decode(errors="replace").split("\0") if p}
+    return [f for f in files if os.path.abspath(f) not in ignored]
 
 
 def decode(data: bytes, path: str) -> str:

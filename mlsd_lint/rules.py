@@ -11,7 +11,7 @@ from typing import Any, Iterable
 import yaml
 
 SEVERITIES = ("error", "warning", "info")
-CHECKS = ("topic", "placeholder", "empty-section")
+CHECKS = ("topic", "placeholder", "empty-section", "unused-suppression", "unknown-suppression", "expired-suppression")
 
 _CODE = re.compile(r"^[A-Z][A-Z0-9]{1,7}[0-9]{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")

@@ -52,3 +52,52 @@ def resolve(ruleset: RuleSet, select: Iterable[str] = (), ignore: Iterable[str] 
     for selector in ignore:
         chosen -= match(selector, ruleset)
     return frozenset(chosen)
+
+
+# Which checklist steps each profile covers (None: every step). Step 0 holds the
+# document-hygiene rules, which every profile keeps.
+PROFILES: dict[str, frozenset[int] | None] = {
+    "full": None,
+    "interview": frozenset({0, 1, 2, 3, 4, 5, 6, 7, 8, 13}),
+}
+
+
+def profile_codes(ruleset: RuleSet, profile: str) -> frozenset[str]:
+    steps = PROFILES[profile]
+    return frozenset(r.code for r in ruleset.rules if steps is None or r.step in steps)
+
+
+def for_settings(ruleset: RuleSet, settings, file: str) -> tuple[frozenset[str], dict[str, str]]:
+    """Selected codes and severity overrides for one file under its settings.
+
+    Selector errors become ConfigError naming the config file and key they came from.
+    """
+    import fnmatch
+    import os
+
+    from .config import ConfigError
+
+    def resolve_key(key: str, selectors) -> frozenset[str]:
+        codes: set[str] = set()
+        for selector in selectors:
+            try:
+                codes |= match(selector, ruleset)
+            except SelectorError as err:
+                raise ConfigError(settings.origin(key), str(err), key) from None
+        return frozenset(codes)
+
+    if settings.profile not in PROFILES:
+        raise ConfigError(settings.origin("profile"), f"unknown profile '{settings.profile}' (expected one of: {', '.join(PROFILES)})", "profile")
+    chosen = set(resolve_key("select", settings.select) if settings.select else profile_codes(ruleset, settings.profile))
+    chosen |= resolve_key("extend-select", settings.extend_select)
+    chosen -= resolve_key("ignore", settings.ignore)
+    rel = os.path.relpath(os.path.abspath(file), settings.root or os.getcwd()).replace(os.sep, "/") if file != "-" else "-"
+    for glob, selectors in settings.per_file_ignores:
+        if fnmatch.fnmatch(rel, glob) or ("/" not in glob and fnmatch.fnmatch(os.path.basename(rel), glob)):
+            chosen -= resolve_key("per-file-ignores", selectors)
+    severities: dict[str, str] = {}
+    for selector, level in settings.severity:
+        for code in resolve_key("severity", [selector]):
+            severities[code] = level
+    chosen -= {code for code, level in severities.items() if level == "off"}
+    return frozenset(chosen), {c: lvl for c, lvl in severities.items() if lvl != "off"}

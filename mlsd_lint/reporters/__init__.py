@@ -12,7 +12,7 @@ from typing import Callable
 from ..engine import FileResult
 from ..rules import RuleSet
 
-FORMATS = ("text", "json", "coverage")
+FORMATS = ("text", "json", "coverage", "sarif", "github", "markdown", "junit")
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Report:
     ruleset: RuleSet
     quiet: bool = False
     show_evidence: bool = False
+    show_suppressed: bool = False
 
 
 def renderer(name: str) -> Callable[[Report], str]:

@@ -15,6 +15,12 @@ def render(report: Report) -> str:
             for e in result.evidence:
                 where = f" in '{e.section}'" if e.section else ""
                 lines.append(f"{result.path}:{e.line}:1: {e.code} addressed{where}: \"{e.phrase}\" ({e.kind}, confidence {e.confidence:.2f})")
+    if report.show_suppressed:
+        for result in report.results:
+            for s in result.suppressed:
+                f = s.finding
+                reason = f" -- {s.reason}" if s.reason else " (no reason given)"
+                lines.append(f"{f.path}:{f.line}:{f.column}: {f.code} [{f.name}] suppressed{reason}")
     if report.quiet:
         return "\n".join(lines) + ("\n" if lines else "")
     if lines:
