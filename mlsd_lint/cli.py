@@ -97,6 +97,9 @@ def _show_settings(settings, selected, severities, file: str) -> str:
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), help="Record today's findings in this baseline file and exit 0.")
 @click.option("--list-rules", is_flag=True, help="List the selected rules (with --format json, as a JSON array) and exit.")
 @click.option("--explain", metavar="RULE", help="Explain a rule (code or name) and exit.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel worker processes (default: the CPU count when there are many files).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), help=f"Cache directory (default: .mlsd_lint_cache in the working directory).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the findings.")
 @click.version_option(__version__, "--version", prog_name="mlsd-lint")
 def cli(paths: Sequence[str], **opts) -> None:
@@ -181,30 +184,30 @@ def _accepts(settings_for):
 
 def _lint(paths: list[str], opts, ruleset, settings_for) -> int:
     from . import baseline as bl
-    from .document import parse
-    from .engine import lint
-    from .files import InputError, expand, read
-    from .matching import Matcher
+    from .cache import CACHE_DIR
+    from .files import InputError, expand
     from .reporters import Report, renderer
+    from .runner import Task, run
 
     files, errors = expand(paths, _accepts(settings_for))
-    matcher = Matcher(ruleset)
-    today = dt.date.today()
-    results = []
-    fail_levels: dict[str, str] = {}
+    tasks, fail_levels = [], {}
     for path in files:
         settings, selected, severities = settings_for(path)
         fail_levels[path] = settings.fail_on
+        tasks.append(Task(path, selected, tuple(sorted(severities.items()))))
+    stdin = None
+    if "-" in files:
         try:
-            source = read(path, sys.stdin.buffer if path == "-" else None)
-        except InputError as err:
-            errors.append(err)
-            continue
-        document = parse(source.text, source.path)
-        if document.front_matter_error:
-            errors.append(InputError(path, document.front_matter_error))
-            continue
-        results.append(lint(document, matcher, selected, severities, today))
+            stdin = sys.stdin.buffer.read() if sys.stdin else None
+        except (OSError, ValueError, AttributeError):
+            stdin = None
+    cache_root = None if opts["no_cache"] else Path(opts["cache_dir"] or CACHE_DIR)
+    results = []
+    for outcome in run(tasks, ruleset, opts["jobs"], cache_root, stdin=stdin):
+        if isinstance(outcome, InputError):
+            errors.append(outcome)
+        else:
+            results.append(outcome)
 
     if opts["write_baseline"]:
         text = bl.dumps([f for r in results for f in r.findings])

@@ -5,9 +5,8 @@ from __future__ import annotations
 import codecs
 import os
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import Callable
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 
@@ -18,12 +17,6 @@ class InputError(Exception):
     def __init__(self, path: str, message: str) -> None:
         super().__init__(f"{path}: {message}")
         self.path = path
-
-
-@dataclass(frozen=True)
-class Source:
-    path: str  # as the user named it (or joined under a directory they named)
-    text: str
 
 
 def expand(paths: list[str], accept: Callable[[str], bool] = lambda _: True) -> tuple[list[str], list[InputError]]:
@@ -120,23 +113,14 @@ def decode(data: bytes, path: str) -> str:
         raise InputError(path, f"line {line}: not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8") from None
 
 
-def read(path: str, stdin: BinaryIO | None = None) -> Source:
-    """Read one input; '-' is standard input."""
-    if path == "-":
-        if stdin is None:
-            raise InputError("<stdin>", "standard input is not available")
-        try:
-            data = stdin.read()
-        except (OSError, ValueError) as err:
-            raise InputError("<stdin>", f"cannot read standard input ({err})") from None
-        return Source("-", decode(data or b"", "<stdin>"))
+def read_bytes(path: str) -> bytes:
+    """The raw bytes of one file, or an InputError naming it."""
     try:
         if os.path.isdir(path):
             raise InputError(path, "is a directory")
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except PermissionError:
         raise InputError(path, "permission denied") from None
     except OSError as err:
         raise InputError(path, f"cannot read ({err.strerror or err})") from None
-    return Source(path, decode(data, path))

@@ -21,8 +21,9 @@ def matcher(ruleset):
 
 
 @pytest.fixture
-def run():
-    """Run the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""
+def run(tmp_path, monkeypatch):
+    """Run the CLI in-process from tmp_path; returns click's Result (exit_code, stdout, stderr)."""
+    monkeypatch.chdir(tmp_path)
 
     def _run(*args: str, input: str | bytes | None = None):
         return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
