@@ -36,11 +36,17 @@ _PROMPT = re.compile(
     re.I,
 )
 _QUESTION_TAIL = re.compile(r"\?[\s)*_\"'`\]]*$")
+# Sections whose content is not the design: questions still to answer, what the
+# doc leaves out, reading lists. Matched against the whole title, less numbering.
 _NON_COUNTING_SECTION = re.compile(
-    r"\b(?:open questions?|unresolved questions?|questions to (?:answer|ask|consider)|out of scope|faq|"
-    r"interview questions?|sample questions?|practice questions?|exercises?|further reading|references?|resources)\b",
+    r"^(?:.*\bquestions?\b.*|out of scope\b.*|faq|further reading|references?|resources|bibliography|links|exercises?)$",
     re.I,
 )
+_NUMBERING = re.compile(r"^\s*(?:[0-9]+(?:\.[0-9]+)*\.?|[ivxlc]+\.|[a-z]\))\s+", re.I)
+
+
+def _muted_title(title: str) -> bool:
+    return bool(_NON_COUNTING_SECTION.match(_NUMBERING.sub("", title).strip(" :*_")))
 
 
 @dataclass(frozen=True)
@@ -159,12 +165,15 @@ class Matcher:
 
     def _title_step(self, title: str) -> int | None:
         stems = tokenize(title).stems
-        best: tuple[int, int] | None = None  # (position, step): the earliest mention wins
+        # The most specific phrase wins ("model monitoring" over "model"), then the earliest.
+        best: tuple[int, int, int] | None = None  # (-length, position, step)
         for pattern, number in self._steps:
             pos = _find(stems, pattern)
-            if pos is not None and (best is None or pos < best[0]):
-                best = (pos, number)
-        return best[1] if best else None
+            if pos is not None:
+                candidate = (-len(pattern), pos, number)
+                if best is None or candidate < best:
+                    best = candidate
+        return best[2] if best else None
 
     # -- matching --------------------------------------------------------------------------
 
@@ -173,7 +182,8 @@ class Matcher:
         muted = [False] * len(document.sections)
         for section in document.sections:
             parent_muted = muted[section.parent] if section.parent is not None else False
-            muted[section.index] = parent_muted or bool(_NON_COUNTING_SECTION.search(section.title))
+            # A document's own title never mutes it ("Class notes: reference design").
+            muted[section.index] = parent_muted or (section.level > 1 and _muted_title(section.title))
         out: list[_Unit] = []
         for block in document.blocks:
             if muted[block.section]:
@@ -197,7 +207,7 @@ class Matcher:
         units, muted = self.units(document)
         section_steps = self.section_steps(document)
         best: dict[int, Evidence] = {}
-        weak_seen: dict[int, dict[str, Evidence]] = defaultdict(dict)
+        weak_seen: dict[int, dict[tuple[str, ...], Evidence]] = defaultdict(dict)
 
         def offer(r_i: int, ev: Evidence) -> None:
             old = best.get(r_i)
@@ -222,8 +232,10 @@ class Matcher:
                 if h.kind == STRONG:
                     offer(h.rule, Evidence(rule.code, unit.line, title, h.text, STRONG, 1.0 if home else 0.9, unit.text))
                 elif h.kind == WEAK:
+                    if any(o.rule == h.rule and o is not h and o.pos <= h.pos and h.pos + h.length <= o.pos + o.length and o.length > h.length for o in hits):
+                        continue  # "classification" inside "text classification"
                     ev = Evidence(rule.code, unit.line, title, h.text, WEAK, 0.7 if home else 0.3, unit.text)
-                    weak_seen[h.rule].setdefault(h.text, ev)
+                    weak_seen[h.rule].setdefault(h.stems, ev)
                     if home:
                         offer(h.rule, ev)
                 elif h.kind.startswith("near:"):
@@ -241,7 +253,8 @@ class Matcher:
         for r_i, seen in weak_seen.items():
             if r_i not in best and len(seen) >= 2:
                 first = min(seen.values(), key=lambda e: e.line)
-                offer(r_i, Evidence(first.code, first.line, first.section, " + ".join(sorted(seen)), WEAK, 0.6, first.text))
+                phrases = " + ".join(sorted({e.phrase for e in seen.values()}))
+                offer(r_i, Evidence(first.code, first.line, first.section, phrases, WEAK, 0.6, first.text))
         substantive = self._substantive_sections(document, units)
         for r_i, sections in topic_sections.items():
             for s_i in sorted(sections):
@@ -264,12 +277,15 @@ class Matcher:
                 offer(r_i, Evidence(rule.code, block.line, document.sections[block.section].title, block.label, HEADING, 0.9, block.text[:200]))
 
     def _heading_rules(self, title: str) -> set[int]:
+        """Rules whose topic a title or label names (and whose excludes it does not hold)."""
         stems = self._stems(title)
         found: set[int] = set()
         for i, s in enumerate(stems):
             for entry in self._heading_index.get(s, ()):
                 if stems[i : i + len(entry.stems)] == entry.stems:
                     found.add(entry.rule)
+        if found:
+            found -= {h.rule for h in self._scan(stems) if h.kind == "exclude"}
         return found
 
     def _topic_sections(self, document: doc.Document, muted: list[bool]) -> dict[int, set[int]]:
@@ -306,7 +322,7 @@ class Matcher:
             for entry in index.get(s, ()):
                 k = len(entry.stems)
                 if k == 1 or (i + k <= n and stems[i : i + k] == entry.stems):
-                    hits.append(_Hit(entry.rule, entry.kind, entry.text, i))
+                    hits.append(_Hit(entry.rule, entry.kind, entry.text, i, entry.stems))
         return hits
 
 
@@ -316,6 +332,11 @@ class _Hit:
     kind: str
     text: str
     pos: int
+    stems: tuple[str, ...]
+
+    @property
+    def length(self) -> int:
+        return len(self.stems)
 
 
 def _find(stems: tuple[str, ...], pattern: tuple[str, ...]) -> int | None:

@@ -20,7 +20,9 @@ STOPWORDS = frozenset(
     "a an the of to for in on at by with from into onto as is are was were be been being "
     "this that these those it its our we us you your their they them i my and or "
     "will would should can could may might must shall do does did has have had "
-    "which who whom whose also just very".split()
+    "which who whom whose also just very "
+    # what is left of contractions and possessives once apostrophes split words
+    "s t ll re ve".split()
 )
 
 # "A/B", "A-B", "A&B" -> "ab": spellings of one term that tokenising would split.
