@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from . import document as doc
 from .rules import Rule, RuleSet
-from .text import normalize, phrase_stems, sentences, tokenize, word_count
+from .text import BOUNDARY, normalize, phrase_stems, sentences, tokenize, word_count
 
 STRONG, WEAK, HEADING, NEAR = "phrase", "weak", "heading", "near"
 THRESHOLD = 0.5
@@ -89,8 +89,11 @@ def _variants(stems: tuple[str, ...]) -> set[tuple[str, ...]]:
     return out
 
 
+_BRACKETED = re.compile(r"^\s*\[[^\]]{3,}\]\s*[.:]?\s*$")  # "[Expected impact and KPIs]": a slot left unfilled
+
+
 def _is_excluded_text(text: str) -> bool:
-    return bool(_QUESTION_TAIL.search(text) or _PLACEHOLDER.search(text) or _PROMPT.match(text))
+    return bool(_QUESTION_TAIL.search(text) or _PLACEHOLDER.search(text) or _PROMPT.match(text) or _BRACKETED.match(text))
 
 
 class Matcher:
@@ -318,11 +321,15 @@ class Matcher:
         hits: list[_Hit] = []
         index = self._index
         n = len(stems)
+        skipped = 0  # list separators don't count towards `near` distances
         for i, s in enumerate(stems):
+            if s == BOUNDARY:
+                skipped += 1
+                continue
             for entry in index.get(s, ()):
                 k = len(entry.stems)
                 if k == 1 or (i + k <= n and stems[i : i + k] == entry.stems):
-                    hits.append(_Hit(entry.rule, entry.kind, entry.text, i, entry.stems))
+                    hits.append(_Hit(entry.rule, entry.kind, entry.text, i - skipped, entry.stems))
         return hits
 
 

@@ -28,6 +28,8 @@ STOPWORDS = frozenset(
 # "A/B", "A-B", "A&B" -> "ab": spellings of one term that tokenising would split.
 _LETTER_PAIR = re.compile(r"\b([a-z])\s?[/&\-]\s?([a-z])\b")
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+_SEPARATOR = re.compile(r"[,;:|()\[\]{}]")
+BOUNDARY = "|"  # a token no phrase contains
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 
 
@@ -54,7 +56,13 @@ def tokenize(text: str, keep_stopwords: bool = False) -> Tokens:
     norm = normalize(text)
     stems: list[str] = []
     starts: list[int] = []
+    end = 0
     for match in _WORD.finditer(norm):
+        # A list separator between words ends any phrase: "latency, cost" is not "latency cost".
+        if stems and stems[-1] != BOUNDARY and _SEPARATOR.search(norm, end, match.start()):
+            stems.append(BOUNDARY)
+            starts.append(end)
+        end = match.end()
         word = match.group()
         if not keep_stopwords and word in STOPWORDS:
             continue
@@ -64,7 +72,7 @@ def tokenize(text: str, keep_stopwords: bool = False) -> Tokens:
 
 
 def phrase_stems(phrase: str) -> tuple[str, ...]:
-    return tokenize(phrase).stems
+    return tuple(s for s in tokenize(phrase).stems if s != BOUNDARY)
 
 
 _ABBREVIATIONS = frozenset("e.g i.e vs etc approx cf incl al fig no resp esp".split())
