@@ -104,7 +104,9 @@ class Matcher:
         self.rules: tuple[Rule, ...] = tuple(r for r in ruleset.rules if r.check == "topic")
         index: dict[str, list[_Entry]] = defaultdict(list)
         headings: dict[str, list[_Entry]] = defaultdict(list)
-        self._near_count: dict[int, int] = {}
+        # Words typos are corrected to: as written in the packs, not the joined-up
+        # compound variants ("integrtest" must not attract "interests").
+        typo_targets: set[str] = set()
         for r_i, rule in enumerate(self.rules):
             m = rule.match
             groups = [(STRONG, m.phrases), (WEAK, m.weak), ("exclude", m.exclude)]
@@ -113,7 +115,10 @@ class Matcher:
                 groups.append((f"near:{n_i}:w", near.qualifiers))
             for kind, phrases in groups:
                 for phrase in phrases:
-                    for stems in _variants(phrase_stems(phrase)):
+                    written = phrase_stems(phrase)
+                    if kind != "exclude":
+                        typo_targets.update(written)
+                    for stems in _variants(written):
                         if stems:
                             index[stems[0]].append(_Entry(stems, r_i, kind, phrase))
             for phrase in m.headings + m.phrases:
@@ -122,10 +127,9 @@ class Matcher:
                         headings[stems[0]].append(_Entry(stems, r_i, HEADING, phrase))
         self._index = dict(index)
         self._heading_index = dict(headings)
-        self._vocab = sorted({s for entries in self._index.values() for e in entries for s in e.stems})
-        self._vocab_set = frozenset(self._vocab)
+        self._vocab_set = frozenset(s for entries in self._index.values() for e in entries for s in e.stems)
         by_initial: dict[str, list[str]] = defaultdict(list)
-        for word in self._vocab:
+        for word in sorted(typo_targets):
             if len(word) >= 6:
                 by_initial[word[:2]].append(word)
         self._by_initial = dict(by_initial)
@@ -145,7 +149,7 @@ class Matcher:
         cached = self._typo_cache.get(stem)
         if cached is not None:
             return cached
-        candidates = self._by_initial.get(stem[:2], ())
+        candidates = [w for w in self._by_initial.get(stem[:2], ()) if abs(len(w) - len(stem)) <= 2]
         best = process.extractOne(stem, candidates, scorer=fuzz.ratio, score_cutoff=88) if candidates else None
         fixed = best[0] if best else stem
         self._typo_cache[stem] = fixed

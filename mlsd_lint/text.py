@@ -27,7 +27,14 @@ STOPWORDS = frozenset(
 
 # "A/B", "A-B", "A&B" -> "ab": spellings of one term that tokenising would split.
 _LETTER_PAIR = re.compile(r"\b([a-z])\s?[/&\-]\s?([a-z])\b")
-_WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+# "re-train", "on-call", "non-ML": a prefix that is (or looks like) a stop word stays
+# part of its word instead of vanishing.
+_PREFIX = re.compile(r"\b(re|pre|co|non|on|off|self|multi|sub|de)-(?=[a-z])")
+# A number (with its magnitude suffix: 10k, 80m, 2bn) is one token; a unit glued to it
+# ("100ms", "2tb") is a token of its own.
+_WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*(?:k|m|b|bn|mm)?(?![a-z0-9])|[0-9]+(?:[.,][0-9]+)*|[a-z][a-z0-9]*")
+NUMBER = "#"  # in a phrase, `{number}` matches any number token
+_NUMBER_SLOT = re.compile(r"\{number\}")
 _SEPARATOR = re.compile(r"[,;:|()\[\]{}]")
 BOUNDARY = "|"  # a token no phrase contains
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
@@ -41,14 +48,30 @@ class Tokens(NamedTuple):
 def normalize(text: str) -> str:
     """Lower-case, fold unicode compatibility forms and join single-letter pairs."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
-    return _LETTER_PAIR.sub(r"\1\2", text)
+    return _PREFIX.sub(r"\1", _LETTER_PAIR.sub(r"\1\2", text))
+
+
+# Where the Porter stemmer merges words that mean different things in a design doc,
+# or splits ones that mean the same.
+_STEM_OVERRIDES = {
+    "gpus": "gpu", "cpus": "cpu", "tpus": "tpu",
+    "container": "container", "containers": "container", "containerized": "container",
+    "containerised": "container", "containerization": "container", "containerisation": "container",
+    "autoscaling": "autoscal", "autoscaled": "autoscal",
+    "parallelism": "parallelism",
+    "objective": "objective", "objectives": "objective",
+    "probably": "probably",
+    "authorization": "authoriz", "authorisation": "authoriz", "authorized": "authoriz", "authorised": "authoriz",
+}
 
 
 @lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    if len(word) <= 3 or word[0].isdigit():
+    if word[0].isdigit():
+        return NUMBER
+    if len(word) <= 3:
         return word
-    return _STEMMER.stemWord(word)
+    return _STEM_OVERRIDES.get(word) or _STEMMER.stemWord(word)
 
 
 def tokenize(text: str, keep_stopwords: bool = False) -> Tokens:
@@ -72,7 +95,8 @@ def tokenize(text: str, keep_stopwords: bool = False) -> Tokens:
 
 
 def phrase_stems(phrase: str) -> tuple[str, ...]:
-    return tuple(s for s in tokenize(phrase).stems if s != BOUNDARY)
+    """A rule phrase as stems; `{number}` stands for any number."""
+    return tuple(s for s in tokenize(_NUMBER_SLOT.sub(" 0 ", phrase)).stems if s != BOUNDARY)
 
 
 _ABBREVIATIONS = frozenset("e.g i.e vs etc approx cf incl al fig no resp esp".split())
