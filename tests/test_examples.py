@@ -21,8 +21,8 @@ def test_sketchy_example_gets_located_findings(run):
     codes = {r["code"] for r in rows}
     assert {"EVL001", "EXP002", "EXP003", "OPS003", "MNT002", "DOC001", "DOC002"} <= codes
     placeholder = [r for r in rows if r["code"] == "DOC001"]
-    assert [(r["line"], r["column"]) for r in placeholder] == [(15, 17)]
+    assert [(r["line"], r["column"]) for r in placeholder] == [(13, 19)]
     empty = [r for r in rows if r["code"] == "DOC002"]
-    assert [r["line"] for r in empty] == [21]
+    assert [r["line"] for r in empty] == [19]
     # Missing topics point at the heading of the section where they belong.
-    assert {r["line"] for r in rows if r["code"] == "EVL001"} == {17}
+    assert {r["line"] for r in rows if r["code"] == "EVL001"} == {15}
