@@ -257,7 +257,14 @@ def build_ruleset(packs: Iterable[tuple[str, str]]) -> RuleSet:
 
 def builtin_packs() -> list[tuple[str, str]]:
     """The packs shipped inside the package, in file-name order."""
-    root = resources.files("mlsd_lint.builtin_rules")
+    try:
+        root = resources.files("mlsd_lint.builtin_rules")
+    except ModuleNotFoundError:
+        raise RulePackError(
+            "mlsd_lint.builtin_rules",
+            "the built-in rule packs are not installed: mlsd_lint is being imported from a source "
+            "checkout; install it (pip install -e .) and run from the installed package",
+        ) from None
     files = sorted((f for f in root.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
     return [(f"rules/{f.name}", f.read_text(encoding="utf-8")) for f in files]
 
