@@ -6,13 +6,14 @@ parser can change without touching the rules.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 # Block kinds. Prose kinds are what topic rules read; code and html are kept
 # apart so a rule decides whether they count.
@@ -124,28 +125,41 @@ def _split_front_matter(source: str) -> tuple[str, dict[str, Any], str | None]:
     return blanked, data, None
 
 
-def _inline_text(token: Token) -> tuple[str, str]:
-    """Plain text of an inline token, and its bold lead-in if it starts with one."""
-    parts: list[str] = []
-    lead = ""
-    in_lead = False
-    children = token.children or []
-    for i, child in enumerate(children):
-        kind = child.type
-        if kind == "strong_open" and i == 0:
-            in_lead = True
-        elif kind == "strong_close" and in_lead:
-            in_lead = False
-            lead = "".join(parts)
-        elif kind in ("text", "code_inline"):
-            parts.append(child.content)
-        elif kind in ("softbreak", "hardbreak"):
-            parts.append("\n")
-        elif kind == "image":
-            parts.append(child.content)
-        elif kind == "html_inline" and child.content.startswith("<br"):
-            parts.append(" ")
-    return "".join(parts), lead
+# Inline markdown is not parsed (markdown-it's inline pass costs a third of the
+# parse, and the rules only need the words): these strip its syntax instead.
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_BR = re.compile(r"<br\s*/?>", re.I)
+_LINK = re.compile(r"!?\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
+_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]*)>")
+_TAG = re.compile(r"</?[a-zA-Z][^>\n]*>")
+_MARKUP = re.compile(r"`+|\*\*|__|~~|(?<![\w\\])[*_]|[*_](?!\w)")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_HARD_BREAK = re.compile(r"(?:\\| {2,})\n")
+_BOLD_LEAD = re.compile(r"^(\*\*|__)(.+?)\1")
+
+
+def plain_text(raw: str) -> str:
+    """Inline markdown source -> the words a reader sees."""
+    if "<" in raw:
+        raw = _HTML_COMMENT.sub("", raw)
+        raw = _BR.sub(" ", raw)
+        raw = _AUTOLINK.sub(r"\1", raw)
+        raw = _TAG.sub("", raw)
+    if "[" in raw:
+        raw = _LINK.sub(r"\1", raw)
+    raw = _HARD_BREAK.sub("\n", raw)
+    raw = _MARKUP.sub("", raw)
+    if "\\" in raw:
+        raw = _ESCAPE.sub(r"\1", raw)
+    if "&" in raw:
+        raw = html.unescape(raw)
+    return raw
+
+
+def _inline_text(raw: str) -> tuple[str, str]:
+    """Plain text of an inline run, and its bold lead-in if it starts with one."""
+    lead = _BOLD_LEAD.match(raw)
+    return plain_text(raw), plain_text(lead.group(2)) if lead else ""
 
 
 def _label_and_body(text: str, lead: str) -> tuple[str, str]:
@@ -158,8 +172,10 @@ def _label_and_body(text: str, lead: str) -> tuple[str, str]:
     return "", text
 
 
+@lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    # Block structure only: see plain_text() for the inline level.
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).disable("inline")
 
 
 def parse(source: str, path: str = "<string>") -> Document:
@@ -190,7 +206,7 @@ def parse(source: str, path: str = "<string>") -> Document:
         line = tok.map[0] + 1 if tok.map else 0
         if kind == "heading_open":
             level = int(tok.tag[1])
-            title, _ = _inline_text(tokens[i + 1])
+            title = plain_text(tokens[i + 1].content)
             while stack and sections[stack[-1]].level >= level:
                 stack.pop()
             parent = stack[-1] if stack else 0
@@ -218,7 +234,8 @@ def parse(source: str, path: str = "<string>") -> Document:
             )
             row = None
         elif kind == "inline":
-            text, lead = _inline_text(tok)
+            raw = tok.content
+            text, lead = _inline_text(raw)
             if row is not None:
                 row.append(text.replace("\n", " "))
             else:
@@ -237,9 +254,9 @@ def parse(source: str, path: str = "<string>") -> Document:
                     block_kind = PARAGRAPH
                 label, rest = _label_and_body(text, lead)
                 blocks.append(Block(block_kind, text, line, current(), label, rest, checkbox))
-            for child in tok.children or []:
-                if child.type == "html_inline" and child.content.startswith("<!--"):
-                    comments.append(Comment(child.content, line))
+            if "<!--" in raw:
+                for match in _HTML_COMMENT.finditer(raw):
+                    comments.append(Comment(match.group(0), line + raw.count("\n", 0, match.start())))
         elif kind in ("fence", "code_block"):
             first = line + 1 if kind == "fence" else line
             blocks.append(Block(CODE, tok.content, first, current(), tok.info.strip()))

@@ -72,10 +72,9 @@ def lint(
     severities = severities or {}
     rules = [r for r in matcher.ruleset.rules if r.code in selected and r.check in _DOCUMENT_CHECKS]
     topic_rules = [r for r in rules if r.check == "topic"]
-    evidence = matcher.evidence(document) if topic_rules else {}
+    evidence, section_steps = matcher.analyse(document) if topic_rules else ({}, [])
     findings: list[Finding] = []
 
-    section_steps = matcher.section_steps(document) if topic_rules else []
     home: dict[int, doc.Section] = {}
     for section, step in zip(document.sections, section_steps):
         if step is not None and section.level and step not in home:

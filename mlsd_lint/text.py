@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import NamedTuple
 
 import snowballstemmer
 
@@ -36,13 +35,9 @@ _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*(?:k|m|b|bn|mm)?(?![a-z0-9])|[0-9]+(?:
 NUMBER = "#"  # in a phrase, `{number}` matches any number token
 _NUMBER_SLOT = re.compile(r"\{number\}")
 _SEPARATOR = re.compile(r"[,;:|()\[\]{}]")
+_TOKEN = re.compile(r"\||" + _WORD.pattern)
 BOUNDARY = "|"  # a token no phrase contains
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
-
-
-class Tokens(NamedTuple):
-    stems: tuple[str, ...]
-    starts: tuple[int, ...]  # offset of each token in the normalised text
 
 
 def normalize(text: str) -> str:
@@ -74,29 +69,18 @@ def stem(word: str) -> str:
     return _STEM_OVERRIDES.get(word) or _STEMMER.stemWord(word)
 
 
-def tokenize(text: str, keep_stopwords: bool = False) -> Tokens:
-    """Stems of the words of `text` (normalised first), with their offsets."""
-    norm = normalize(text)
-    stems: list[str] = []
-    starts: list[int] = []
-    end = 0
-    for match in _WORD.finditer(norm):
-        # A list separator between words ends any phrase: "latency, cost" is not "latency cost".
-        if stems and stems[-1] != BOUNDARY and _SEPARATOR.search(norm, end, match.start()):
-            stems.append(BOUNDARY)
-            starts.append(end)
-        end = match.end()
-        word = match.group()
-        if not keep_stopwords and word in STOPWORDS:
-            continue
-        stems.append(stem(word))
-        starts.append(match.start())
-    return Tokens(tuple(stems), tuple(starts))
+def tokenize(text: str) -> tuple[str, ...]:
+    """Stems of the words of `text` (normalised first), stop words left out.
+
+    List separators become BOUNDARY tokens, so no phrase matches across them.
+    """
+    words = _TOKEN.findall(_SEPARATOR.sub(" | ", normalize(text)))
+    return tuple([BOUNDARY if w == "|" else stem(w) for w in words if w not in STOPWORDS])
 
 
 def phrase_stems(phrase: str) -> tuple[str, ...]:
     """A rule phrase as stems; `{number}` stands for any number."""
-    return tuple(s for s in tokenize(_NUMBER_SLOT.sub(" 0 ", phrase)).stems if s != BOUNDARY)
+    return tuple(s for s in tokenize(_NUMBER_SLOT.sub(" 0 ", phrase)) if s != BOUNDARY)
 
 
 _ABBREVIATIONS = frozenset("e.g i.e vs etc approx cf incl al fig no resp esp".split())
