@@ -16,7 +16,7 @@ CHECKS = ("topic", "placeholder", "empty-section", "unused-suppression", "unknow
 _CODE = re.compile(r"^[A-Z][A-Z0-9]{1,7}[0-9]{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
-_PACK_KEYS = {"step", "title", "sections", "rules"}
+_PACK_KEYS = {"step", "title", "sections", "rules", "enabled"}
 _RULE_KEYS = {"code", "name", "title", "severity", "check", "message", "question", "match", "explanation", "examples"}
 _MATCH_KEYS = {"phrases", "weak", "near", "headings", "exclude", "code"}
 _NEAR_KEYS = {"terms", "with", "window"}
@@ -81,6 +81,7 @@ class Rule:
     addressed_examples: tuple[str, ...] = ()
     missing_examples: tuple[str, ...] = ()
     pack: str = ""
+    default: bool = True  # selected unless the user opts in (packs with `enabled: false`)
 
     @property
     def full_message(self) -> str:
@@ -167,7 +168,7 @@ def _topic_model(raw: Any, path: str, code: str) -> TopicModel:
     )
 
 
-def _rule(raw: Any, path: str, step: int, step_title: str) -> Rule:
+def _rule(raw: Any, path: str, step: int, step_title: str, default: bool = True) -> Rule:
     if not isinstance(raw, dict):
         raise RulePackError(path, "each rule must be a mapping", key="rules")
     code = raw.get("code")
@@ -210,6 +211,7 @@ def _rule(raw: Any, path: str, step: int, step_title: str) -> Rule:
         addressed_examples=_strings(examples.get("addressed"), path, code, "examples.addressed"),
         missing_examples=_strings(examples.get("missing"), path, code, "examples.missing"),
         pack=path,
+        default=default,
     )
 
 
@@ -231,7 +233,10 @@ def parse_pack(text: str, path: str) -> tuple[Step, list[Rule]]:
     if not isinstance(raw_rules, list) or not raw_rules:
         raise RulePackError(path, "must be a non-empty list of rules", key="rules")
     sections = _strings(data.get("sections"), path, None, "sections")
-    return Step(step, title, sections), [_rule(r, path, step, title) for r in raw_rules]
+    enabled = data.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise RulePackError(path, "must be true or false", key="enabled")
+    return Step(step, title, sections), [_rule(r, path, step, title, enabled) for r in raw_rules]
 
 
 def build_ruleset(packs: Iterable[tuple[str, str]]) -> RuleSet:

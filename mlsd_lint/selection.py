@@ -38,33 +38,23 @@ def match(selector: str, ruleset: RuleSet) -> frozenset[str]:
     raise SelectorError(selector, best[0] if best else None)
 
 
-def resolve(ruleset: RuleSet, select: Iterable[str] = (), ignore: Iterable[str] = (), extend: Iterable[str] = ()) -> frozenset[str]:
-    """Selected codes: `select` (default all), plus `extend`, minus `ignore`."""
-    select = list(select)
-    chosen: set[str] = set()
-    if select:
-        for selector in select:
-            chosen |= match(selector, ruleset)
-    else:
-        chosen = {rule.code for rule in ruleset.rules}
-    for selector in extend:
-        chosen |= match(selector, ruleset)
-    for selector in ignore:
-        chosen -= match(selector, ruleset)
-    return frozenset(chosen)
-
-
 # Which checklist steps each profile covers (None: every step). Step 0 holds the
 # document-hygiene rules, which every profile keeps.
 PROFILES: dict[str, frozenset[int] | None] = {
     "full": None,
     "interview": frozenset({0, 1, 2, 3, 4, 5, 6, 7, 8, 13}),
+    "production": None,
 }
 
 
 def profile_codes(ruleset: RuleSet, profile: str) -> frozenset[str]:
+    """Rules a profile selects. Opt-in packs (`enabled: false`) only in `production`."""
     steps = PROFILES[profile]
-    return frozenset(r.code for r in ruleset.rules if steps is None or r.step in steps)
+    return frozenset(
+        r.code
+        for r in ruleset.rules
+        if (steps is None or r.step in steps) and (r.default or profile == "production")
+    )
 
 
 def for_settings(ruleset: RuleSet, settings, file: str) -> tuple[frozenset[str], dict[str, str]]:
