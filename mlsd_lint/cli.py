@@ -95,6 +95,8 @@ def _show_settings(settings, selected, severities, file: str) -> str:
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule instead of the findings.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), help="Record today's findings in this baseline file and exit 0.")
+@click.option("--plugin", multiple=True, metavar="NAME", help="Enable an installed plugin (entry point in the mlsd_lint.rules group).")
+@click.option("--check-rules", metavar="PATH", help="Validate a rule pack (file or folder) and run its own examples, then exit.")
 @click.option("--list-rules", is_flag=True, help="List the selected rules (with --format json, as a JSON array) and exit.")
 @click.option("--explain", metavar="RULE", help="Explain a rule (code or name) and exit.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel worker processes (default: the CPU count when there are many files).")
@@ -108,69 +110,147 @@ def cli(paths: Sequence[str], **opts) -> None:
     PATHS are markdown files or directories (searched recursively for *.md);
     '-' reads standard input.
     """
-    from .config import ConfigError, Resolver
-    from .rules import RulePackError, load_builtin
-    from .selection import SelectorError, for_settings, match, split
+    from .config import ConfigError
+    from .rules import RulePackError
+    from .selection import SelectorError, match
 
-    try:
-        ruleset = load_builtin()
-    except RulePackError as err:
-        _fail(str(err))
-
-    if opts["explain"]:
-        try:
-            codes = match(opts["explain"], ruleset)
-        except SelectorError as err:
-            _fail(str(err))
-        by_code = ruleset.by_code()
-        click.echo("\n\n".join(_explain(by_code[c]) for c in sorted(codes)))
-        sys.exit(EXIT_CLEAN)
-
-    resolver = Resolver(Path(opts["config_path"]) if opts["config_path"] else None, opts["isolated"])
-    cli_values: dict[str, object] = {}
-    if opts["select"]:
-        cli_values["select"] = tuple(split(opts["select"]))
-    if opts["profile"]:
-        cli_values["profile"] = opts["profile"]
-    if opts["fail_on"]:
-        cli_values["fail-on"] = opts["fail_on"]
-
-    def settings_for(file: str):
-        base = resolver.for_file(file)
-        values = dict(cli_values)
-        if opts["ignore"]:
-            values["ignore"] = base.ignore + tuple(split(opts["ignore"]))
-        if opts["extend_select"]:
-            values["extend-select"] = base.extend_select + tuple(split(opts["extend_select"]))
-        settings = base.with_values(values, "command line") if values else base
-        selected, severities = for_settings(ruleset, settings, file)
-        return settings, selected, severities
-
+    session = _Session(opts)
     try:
         if opts["config_path"] and not Path(opts["config_path"]).is_file():
             raise ConfigError(opts["config_path"], "no such config file")
+        if opts["check_rules"]:
+            sys.exit(_check_rules(opts["check_rules"], session))
+        here = paths[0] if paths else os.path.join(os.getcwd(), "_")
+        if opts["explain"]:
+            ruleset = session.ruleset([session.settings(here)])
+            by_code = ruleset.by_code()
+            click.echo("\n\n".join(_explain(by_code[c]) for c in sorted(match(opts["explain"], ruleset))))
+            sys.exit(EXIT_CLEAN)
         if opts["list_rules"]:
-            _, selected, _ = settings_for(paths[0] if paths else os.path.join(os.getcwd(), "_"))
+            settings = session.settings(here)
+            ruleset = session.ruleset([settings])
+            selected, _ = session.selection(ruleset, settings, here)
             click.echo(_list_rules([r for r in ruleset.rules if r.code in selected], opts["fmt"]), nl=False)
             sys.exit(EXIT_CLEAN)
         if not paths:
             _fail("no paths given; try 'mlsd-lint design.md' or 'mlsd-lint --help'")
         if opts["show_settings"]:
-            settings, selected, severities = settings_for(paths[0])
+            settings = session.settings(paths[0])
+            selected, severities = session.selection(session.ruleset([settings]), settings, paths[0])
             click.echo(_show_settings(settings, selected, severities, paths[0]), nl=False)
             sys.exit(EXIT_CLEAN)
-        code = _lint(list(paths), opts, ruleset, settings_for)
-    except (ConfigError, SelectorError) as err:
+        code = _lint(list(paths), opts, session)
+    except (ConfigError, SelectorError, RulePackError) as err:
         _fail(str(err))
     sys.exit(code)
 
 
-def _accepts(settings_for):
+class _Session:
+    """One invocation's settings and rules: config per file, CLI overrides on top."""
+
+    def __init__(self, opts) -> None:
+        from .config import Resolver
+        from .rules import load_builtin
+        from .selection import split
+
+        self.opts = opts
+        self.builtin = load_builtin()
+        self.resolver = Resolver(Path(opts["config_path"]) if opts["config_path"] else None, opts["isolated"])
+        values: dict[str, object] = {}
+        if opts["select"]:
+            values["select"] = tuple(split(opts["select"]))
+        if opts["profile"]:
+            values["profile"] = opts["profile"]
+        if opts["fail_on"]:
+            values["fail-on"] = opts["fail_on"]
+        self.cli_values = values
+        self.cli_plugins = tuple(split(opts["plugin"]))
+        self.plugins: dict = {}
+        self._settings: dict[str, object] = {}
+        self._rulesets: dict[tuple, object] = {}
+
+    def settings(self, file: str):
+        from .selection import split
+
+        if file not in self._settings:
+            base = self.resolver.for_file(file)
+            values = dict(self.cli_values)
+            if self.opts["ignore"]:
+                values["ignore"] = base.ignore + tuple(split(self.opts["ignore"]))
+            if self.opts["extend_select"]:
+                values["extend-select"] = base.extend_select + tuple(split(self.opts["extend_select"]))
+            if self.cli_plugins:
+                values["plugins"] = base.plugins + self.cli_plugins
+            self._settings[file] = base.with_values(values, "command line") if values else base
+        return self._settings[file]
+
+    def ruleset(self, settings_list):
+        """Built-in rules plus the packs and plugins the given settings ask for."""
+        from dataclasses import replace
+
+        from . import plugins as plug
+        from .rules import build_ruleset, read_pack_files
+
+        packs = tuple(dict.fromkeys(p for s in settings_list for p in s.rule_packs))
+        names = tuple(dict.fromkeys(n for s in settings_list for n in s.plugins))
+        key = (packs, names)
+        if key not in self._rulesets:
+            ruleset = build_ruleset(read_pack_files(Path(p) for p in packs), base=self.builtin) if packs else self.builtin
+            if names:
+                self.plugins = plug.load(names)
+                extra = tuple(plug.as_rule(rule, name) for name in names for rule in self.plugins.values())
+                extra = tuple({r.code: r for r in extra}.values())
+                ruleset = replace(ruleset, rules=ruleset.rules + extra)
+            self._rulesets[key] = ruleset
+        return self._rulesets[key]
+
+    def selection(self, ruleset, settings, file: str):
+        from .selection import for_settings
+
+        return for_settings(ruleset, settings, file)
+
+
+def _check_rules(path: str, session: "_Session") -> int:
+    """Validate a rule pack and run its own examples: exit 0 all pass, 1 any fails."""
+    from .document import parse
+    from .matching import Matcher
+    from .rules import build_ruleset, read_pack_files
+
+    target = Path(path)
+    if not target.exists():
+        _fail(f"{path}: no such file or directory")
+    packs = read_pack_files([target])
+    if not packs:
+        _fail(f"{path}: no rule packs (*.yaml) found")
+    ruleset = build_ruleset(packs, base=session.builtin)
+    files = {p for p, _ in packs}
+    matcher = Matcher(ruleset)
+    failures = total = 0
+    for rule in ruleset.rules:
+        if rule.pack not in files:
+            continue
+        click.echo(f"{rule.code} {rule.name} ({rule.pack})")
+        for expected, examples in ((True, rule.addressed_examples), (False, rule.missing_examples)):
+            for example in examples:
+                total += 1
+                got = rule.code in matcher.evidence(parse(example))
+                ok = got == expected
+                failures += not ok
+                label = "addressed" if expected else "missing"
+                first = example.strip().splitlines()[0] if example.strip() else ""
+                click.echo(f"  {'pass' if ok else 'FAIL'}  {label:9}  {first[:90]}")
+                if not ok:
+                    click.echo(f"        expected the rule to {'count this as addressed' if expected else 'still fire'}, but it {'fired' if expected else 'found evidence'}")
+    click.echo(f"\n{total - failures} of {total} examples pass" + (f", {failures} fail." if failures else "."))
+    return EXIT_FINDINGS if failures else EXIT_CLEAN
+
+
+def _accepts(session: "_Session"):
     """include/exclude globs of each file's own settings, for directory walks."""
     from fnmatch import fnmatch
 
     def accept(file: str) -> bool:
-        settings = settings_for(file)[0]
+        settings = session.settings(file)
         rel = os.path.relpath(os.path.abspath(file), settings.root or os.getcwd()).replace(os.sep, "/")
         name = os.path.basename(file)
 
@@ -182,17 +262,19 @@ def _accepts(settings_for):
     return accept
 
 
-def _lint(paths: list[str], opts, ruleset, settings_for) -> int:
+def _lint(paths: list[str], opts, session: "_Session") -> int:
     from . import baseline as bl
     from .cache import CACHE_DIR
     from .files import InputError, expand
     from .reporters import Report, renderer
     from .runner import Task, run
 
-    files, errors = expand(paths, _accepts(settings_for))
+    files, errors = expand(paths, _accepts(session))
+    ruleset = session.ruleset([session.settings(f) for f in files])
     tasks, fail_levels = [], {}
     for path in files:
-        settings, selected, severities = settings_for(path)
+        settings = session.settings(path)
+        selected, severities = session.selection(ruleset, settings, path)
         fail_levels[path] = settings.fail_on
         tasks.append(Task(path, selected, tuple(sorted(severities.items()))))
     stdin = None
@@ -203,7 +285,8 @@ def _lint(paths: list[str], opts, ruleset, settings_for) -> int:
             stdin = None
     cache_root = None if opts["no_cache"] else Path(opts["cache_dir"] or CACHE_DIR)
     results = []
-    for outcome in run(tasks, ruleset, opts["jobs"], cache_root, stdin=stdin):
+    plugin_names = tuple(dict.fromkeys(n for f in files for n in session.settings(f).plugins))
+    for outcome in run(tasks, ruleset, opts["jobs"], cache_root, stdin=stdin, plugins=plugin_names):
         if isinstance(outcome, InputError):
             errors.append(outcome)
         else:

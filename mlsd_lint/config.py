@@ -39,6 +39,7 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "profile": "full",
         "fail-on": "warning",
         "rule-packs": (),
+        "plugins": (),
         "extend": None,
     }
 )
@@ -67,6 +68,7 @@ class Settings:
     profile: str = "full"
     fail_on: str = "warning"
     rule_packs: tuple[str, ...] = ()  # absolute paths
+    plugins: tuple[str, ...] = ()  # entry-point names of installed plugins to enable
     root: str = ""  # directory per-file-ignores globs are relative to
     origins: tuple[tuple[str, str], ...] = ()  # (key, where its value came from)
 
@@ -118,7 +120,7 @@ def validate(raw: Mapping[str, Any], path: str, text: str = "") -> dict[str, Any
         line = _key_line(text, str(key))
         if key not in DEFAULTS:
             raise ConfigError(path, f"unknown key{_suggest(str(key))}", str(key), line)
-        if key in ("select", "ignore", "extend-select", "include", "exclude"):
+        if key in ("select", "ignore", "extend-select", "include", "exclude", "plugins"):
             out[key] = _strings(value, path, key, line)
         elif key == "rule-packs":
             out[key] = tuple(str((base / p).resolve()) for p in _strings(value, path, key, line))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any, Mapping
 
 from . import document as doc
 from . import suppressions
@@ -13,6 +14,10 @@ from .rules import Rule
 
 _DOCUMENT_CHECKS = ("topic", "placeholder", "empty-section")
 _PLACEHOLDER_WORD = re.compile(r"\b(?:TODO|TBD|FIXME|XXX|lorem ipsum|fill (?:this )?in)\b", re.I)
+
+
+class PluginFailure(Exception):
+    """A plugin rule raised while checking a document."""
 
 
 @dataclass(frozen=True)
@@ -63,13 +68,16 @@ def lint(
     selected: frozenset[str],
     severities: dict[str, str] | None = None,
     today: dt.date | None = None,
+    plugins: Mapping[str, Any] | None = None,
 ) -> FileResult:
     """Findings for the selected rule codes, after in-document suppressions.
 
     `severities` overrides a rule's default severity; `today` decides which
-    suppressions have expired (none, when not given).
+    suppressions have expired (none, when not given); `plugins` maps the codes
+    of enabled plugin rules to the rule objects that check them.
     """
     severities = severities or {}
+    by_code = matcher.ruleset.by_code()
     rules = [r for r in matcher.ruleset.rules if r.code in selected and r.check in _DOCUMENT_CHECKS]
     topic_rules = [r for r in rules if r.check == "topic"]
     evidence, section_steps = matcher.analyse(document) if topic_rules else ({}, [])
@@ -98,6 +106,15 @@ def lint(
             findings.extend(make(rule, line, col, f"{rule.message} '{word}'. {rule.question}".strip(), title) for line, col, word, title in _placeholders(document))
         elif rule.check == "empty-section":
             findings.extend(make(rule, s.line, 1, f"'{s.title}' {rule.message} {rule.question}".strip(), s.title) for s in _empty_sections(document))
+    for code, plugin in (plugins or {}).items():
+        if code in selected:
+            rule = by_code[code]
+            try:
+                reported = list(plugin.check(document))
+            except Exception as err:  # a plugin's bug is reported, not raised as a traceback
+                raise PluginFailure(f"plugin rule {code} failed ({type(err).__name__}: {err})") from None
+            for d in reported:
+                findings.append(make(rule, max(1, d.line), max(1, d.column), d.message or rule.message, ""))
 
     findings, suppressed = _apply_suppressions(document, findings, matcher.ruleset, selected, today, make)
 

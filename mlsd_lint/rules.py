@@ -12,6 +12,8 @@ import yaml
 
 SEVERITIES = ("error", "warning", "info")
 CHECKS = ("topic", "placeholder", "empty-section", "unused-suppression", "unknown-suppression", "expired-suppression")
+# Rules that Python plugins check; never written in a pack.
+PLUGIN_CHECK = "plugin"
 
 _CODE = re.compile(r"^[A-Z][A-Z0-9]{1,7}[0-9]{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -239,13 +241,26 @@ def parse_pack(text: str, path: str) -> tuple[Step, list[Rule]]:
     return Step(step, title, sections), [_rule(r, path, step, title, enabled) for r in raw_rules]
 
 
-def build_ruleset(packs: Iterable[tuple[str, str]]) -> RuleSet:
-    """Combine packs given as (path, yaml text); codes and names must be unique."""
-    rules: list[Rule] = []
-    steps: dict[int, Step] = {}
-    seen: dict[str, str] = {}
+def code_prefix(code: str) -> str:
+    return code.rstrip("0123456789")
+
+
+def build_ruleset(packs: Iterable[tuple[str, str]], base: RuleSet | None = None) -> RuleSet:
+    """Combine packs given as (path, yaml text), after `base` (the built-in rules).
+
+    Codes and names must be unique, and a pack added to `base` must use a code
+    prefix of its own: a team's rules never pass for built-in ones.
+    """
+    rules: list[Rule] = list(base.rules) if base else []
+    steps: dict[int, Step] = {s.number: s for s in base.steps} if base else {}
+    seen: dict[str, str] = {ident: r.pack for r in rules for ident in (r.code, r.name)}
+    reserved = {code_prefix(r.code): r.pack for r in rules}
     for path, text in packs:
         step, pack_rules = parse_pack(text, path)
+        for rule in pack_rules:
+            prefix = code_prefix(rule.code)
+            if prefix in reserved and rule.code not in seen:
+                raise RulePackError(path, f"prefix '{prefix}' belongs to the built-in rules ({reserved[prefix]}); use your team's own prefix", rule.code, "code")
         if step.number in steps:
             old = steps[step.number]
             steps[step.number] = Step(old.number, old.title, old.sections + step.sections)
@@ -284,7 +299,7 @@ def read_pack_files(paths: Iterable[Path]) -> list[tuple[str, str]]:
         files = sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path]
         for file in files:
             try:
-                packs.append((str(file), file.read_text(encoding="utf-8")))
+                packs.append((str(file.resolve()), file.read_text(encoding="utf-8")))
             except (OSError, UnicodeDecodeError) as err:
                 raise RulePackError(str(file), f"cannot read rule pack ({err})") from None
     return packs

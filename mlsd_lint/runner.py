@@ -16,9 +16,10 @@ from pathlib import Path
 from . import __version__
 from .cache import Cache, key
 from .document import parse
-from .engine import FileResult, lint
+from .engine import FileResult, PluginFailure, lint
 from .files import InputError, decode, read_bytes
 from .matching import Matcher
+from .plugins import load as load_plugins
 from .rules import RuleSet
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -36,15 +37,18 @@ def _fingerprint(ruleset_digest: str, task: Task, today: dt.date) -> str:
     return "|".join([__version__, ruleset_digest, ",".join(sorted(task.selected)), repr(task.severities), today.isoformat()])
 
 
-def _lint_bytes(data: bytes, task: Task, matcher: Matcher, today: dt.date) -> FileResult:
+def _lint_bytes(data: bytes, task: Task, matcher: Matcher, today: dt.date, plugins: dict) -> FileResult:
     text = decode(data, task.path)
     document = parse(text, task.path)
     if document.front_matter_error:
         raise InputError(task.path, document.front_matter_error)
-    return lint(document, matcher, task.selected, dict(task.severities), today)
+    try:
+        return lint(document, matcher, task.selected, dict(task.severities), today, plugins)
+    except PluginFailure as err:
+        raise InputError(task.path, str(err)) from None
 
 
-def _run_one(task: Task, matcher: Matcher, cache: Cache | None, digest: str, today: dt.date, stdin: bytes | None) -> FileResult | InputError:
+def _run_one(task: Task, matcher: Matcher, cache: Cache | None, digest: str, today: dt.date, stdin: bytes | None, plugins: dict) -> FileResult | InputError:
     try:
         data = stdin if task.path == "-" else read_bytes(task.path)
         if data is None:
@@ -54,7 +58,7 @@ def _run_one(task: Task, matcher: Matcher, cache: Cache | None, digest: str, tod
             hit = cache.get(cache_key, task.path)
             if hit is not None:
                 return hit
-        result = _lint_bytes(data, task, matcher, today)
+        result = _lint_bytes(data, task, matcher, today, plugins)
         if cache is not None:
             cache.put(cache_key, result)
         return result
@@ -66,12 +70,14 @@ def _run_one(task: Task, matcher: Matcher, cache: Cache | None, digest: str, tod
 _worker: dict[str, object] = {}
 
 
-def _init_worker(ruleset: RuleSet, cache_root: str | None, digest: str, today: dt.date) -> None:
-    _worker.update(matcher=Matcher(ruleset), cache=Cache(Path(cache_root)) if cache_root else None, digest=digest, today=today)
+def _init_worker(ruleset: RuleSet, cache_root: str | None, digest: str, today: dt.date, plugin_names: tuple[str, ...]) -> None:
+    plugins = load_plugins(plugin_names) if plugin_names else {}
+    _worker.update(matcher=Matcher(ruleset), cache=Cache(Path(cache_root)) if cache_root else None, digest=digest, today=today, plugins=plugins)
 
 
 def _work(task: Task) -> FileResult | InputError:
-    return _run_one(task, _worker["matcher"], _worker["cache"], _worker["digest"], _worker["today"], None)  # type: ignore[arg-type]
+    w = _worker
+    return _run_one(task, w["matcher"], w["cache"], w["digest"], w["today"], None, w["plugins"])  # type: ignore[arg-type]
 
 
 def ruleset_digest(ruleset: RuleSet) -> str:
@@ -85,7 +91,9 @@ def run(
     cache_root: Path | None = None,
     today: dt.date | None = None,
     stdin: bytes | None = None,
+    plugins: tuple[str, ...] = (),
 ) -> list[FileResult | InputError]:
+    """Lint every task; `plugins` names the enabled plugin entry points."""
     today = today or dt.date.today()
     digest = ruleset_digest(ruleset)
     if jobs is None:
@@ -94,9 +102,10 @@ def run(
     if jobs == 1 or any(t.path == "-" for t in tasks):
         matcher = Matcher(ruleset)
         cache = Cache(cache_root) if cache_root else None
-        return [_run_one(t, matcher, cache, digest, today, stdin) for t in tasks]
+        loaded = load_plugins(plugins) if plugins else {}
+        return [_run_one(t, matcher, cache, digest, today, stdin, loaded) for t in tasks]
     chunk = max(1, len(tasks) // (jobs * 8))
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(ruleset, str(cache_root) if cache_root else None, digest, today)) as pool:
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(ruleset, str(cache_root) if cache_root else None, digest, today, plugins)) as pool:
         return list(pool.map(_work, tasks, chunksize=chunk))
 
 

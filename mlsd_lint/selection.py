@@ -57,6 +57,17 @@ def profile_codes(ruleset: RuleSet, profile: str) -> frozenset[str]:
     )
 
 
+def _builtin(pack: str) -> bool:
+    return pack.startswith("rules/")
+
+
+def _inside(pack: str, paths: tuple[str, ...]) -> bool:
+    """Whether a pack file is one of `paths` or lies in one of those folders."""
+    import os
+
+    return any(pack == p or pack.startswith(p.rstrip(os.sep) + os.sep) for p in paths)
+
+
 def for_settings(ruleset: RuleSet, settings, file: str) -> tuple[frozenset[str], dict[str, str]]:
     """Selected codes and severity overrides for one file under its settings.
 
@@ -79,6 +90,9 @@ def for_settings(ruleset: RuleSet, settings, file: str) -> tuple[frozenset[str],
     if settings.profile not in PROFILES:
         raise ConfigError(settings.origin("profile"), f"unknown profile '{settings.profile}' (expected one of: {', '.join(PROFILES)})", "profile")
     chosen = set(resolve_key("select", settings.select) if settings.select else profile_codes(ruleset, settings.profile))
+    # A team's packs and plugins apply only where the config that names them applies.
+    plugins = {f"plugin:{name}" for name in settings.plugins}
+    chosen -= {r.code for r in ruleset.rules if not _builtin(r.pack) and r.pack not in plugins and not _inside(r.pack, settings.rule_packs)}
     chosen |= resolve_key("extend-select", settings.extend_select)
     chosen -= resolve_key("ignore", settings.ignore)
     rel = os.path.relpath(os.path.abspath(file), settings.root or os.getcwd()).replace(os.sep, "/") if file != "-" else "-"
