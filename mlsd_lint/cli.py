@@ -102,6 +102,7 @@ def _show_settings(settings, selected, severities, file: str) -> str:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel worker processes (default: the CPU count when there are many files).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help=f"Cache directory (default: .mlsd_lint_cache in the working directory).")
+@click.option("--max-file-size", type=click.FloatRange(min=0.001), default=32.0, show_default=True, metavar="MB", help="Skip (with an error) files larger than this many megabytes.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the findings.")
 @click.version_option(__version__, "--version", prog_name="mlsd-lint")
 def cli(paths: Sequence[str], **opts) -> None:
@@ -276,7 +277,7 @@ def _lint(paths: list[str], opts, session: "_Session") -> int:
         settings = session.settings(path)
         selected, severities = session.selection(ruleset, settings, path)
         fail_levels[path] = settings.fail_on
-        tasks.append(Task(path, selected, tuple(sorted(severities.items()))))
+        tasks.append(Task(path, selected, tuple(sorted(severities.items())), int(opts["max_file_size"] * 1_000_000)))
     stdin = None
     if "-" in files:
         try:

@@ -189,6 +189,10 @@ def load(path: Path, base: Settings | None = None, _seen: tuple[str, ...] = ()) 
         if not parent.is_file():
             raise ConfigError(str(path), f"extends '{values['extend']}', which does not exist", "extend", _key_line(text, "extend"))
         settings = load(parent, settings, _seen + (real,))
+    for glob, _ in values.get("per-file-ignores", ()):
+        # A glob that matches nothing is almost always a typo or a moved folder.
+        if next(iter(path.parent.glob(glob)), None) is None:
+            raise ConfigError(str(path), f"glob '{glob}' matches no file under {path.parent}", "per-file-ignores", _key_line(text, glob))
     settings = settings.with_values(values, str(path))
     return replace(settings, root=str(path.parent.resolve()))
 

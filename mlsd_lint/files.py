@@ -113,12 +113,18 @@ def decode(data: bytes, path: str) -> str:
         raise InputError(path, f"line {line}: not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8") from None
 
 
-def read_bytes(path: str) -> bytes:
+DEFAULT_MAX_BYTES = 32_000_000
+
+
+def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The raw bytes of one file, or an InputError naming it."""
     try:
         if os.path.isdir(path):
             raise InputError(path, "is a directory")
         with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                raise InputError(path, f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:g} MB limit (raise it with --max-file-size)")
             return handle.read()
     except PermissionError:
         raise InputError(path, "permission denied") from None

@@ -17,7 +17,7 @@ from . import __version__
 from .cache import Cache, key
 from .document import parse
 from .engine import FileResult, PluginFailure, lint
-from .files import InputError, decode, read_bytes
+from .files import DEFAULT_MAX_BYTES, InputError, decode, read_bytes
 from .matching import Matcher
 from .plugins import load as load_plugins
 from .rules import RuleSet
@@ -31,6 +31,7 @@ class Task:
     path: str
     selected: frozenset[str]
     severities: tuple[tuple[str, str], ...]
+    max_bytes: int = DEFAULT_MAX_BYTES
 
 
 def _fingerprint(ruleset_digest: str, task: Task, today: dt.date) -> str:
@@ -50,7 +51,7 @@ def _lint_bytes(data: bytes, task: Task, matcher: Matcher, today: dt.date, plugi
 
 def _run_one(task: Task, matcher: Matcher, cache: Cache | None, digest: str, today: dt.date, stdin: bytes | None, plugins: dict) -> FileResult | InputError:
     try:
-        data = stdin if task.path == "-" else read_bytes(task.path)
+        data = stdin if task.path == "-" else read_bytes(task.path, task.max_bytes)
         if data is None:
             raise InputError("<stdin>", "standard input is not available")
         cache_key = key(data, _fingerprint(digest, task, today)) if cache is not None else ""

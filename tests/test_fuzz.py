@@ -1,0 +1,62 @@
+"""Property tests over generated markdown: no exception, deterministic, lines in range.
+
+Bounded for CI by the `ci` profile; `HYPOTHESIS_PROFILE=long pytest tests/test_fuzz.py`
+runs a longer session.
+"""
+
+import os
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mlsd_lint.document import parse
+from mlsd_lint.engine import lint
+
+settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+words = st.sampled_from(
+    ["A/B test", "rollback", "kill switch", "TODO", "baseline", "model", "data", "?", "**bold**", "`code`",
+     "[link](http://x)", "<br>", "&amp;", "é", "数据", "\u200b", "retrain weekly", "p99 < 100ms", "|", ":", "-", "#"]
+)
+text = st.one_of(st.text(max_size=40), st.lists(words, max_size=12).map(" ".join))
+line = st.one_of(
+    text.map(lambda t: "#" * 1 + " " + t),
+    st.tuples(st.integers(1, 7), text).map(lambda p: "#" * p[0] + " " + p[1]),
+    text.map(lambda t: "- " + t),
+    text.map(lambda t: "- [ ] " + t),
+    st.tuples(st.integers(0, 12), text).map(lambda p: "  " * p[0] + "* " + p[1]),
+    text.map(lambda t: "> " + t),
+    st.lists(text, min_size=1, max_size=4).map(lambda cells: "| " + " | ".join(cells) + " |"),
+    st.just("|---|---|"),
+    st.just("```"),
+    st.just("~~~python"),
+    text.map(lambda t: "<!-- mlsd-lint disable EXP001 -- " + t + " -->"),
+    text.map(lambda t: "<!-- " + t),
+    st.just("-->"),
+    st.just("---"),
+    text.map(lambda t: "mlsd-lint: {ignore: [" + t + "]}"),
+    text,
+    st.just(""),
+)
+markdown = st.lists(line, max_size=40).map("\n".join)
+newline = st.sampled_from(["\n", "\r\n", "\r"])
+
+
+@given(markdown, newline)
+def test_any_markdown_lints_without_error_deterministically(matcher, source, nl):
+    source = source.replace("\n", nl)
+    selected = frozenset(r.code for r in matcher.ruleset.rules)
+    first = lint(parse(source, "fuzz.md"), matcher, selected)
+    second = lint(parse(source, "fuzz.md"), matcher, selected)
+    assert first == second
+    document = parse(source, "fuzz.md")
+    last = max(document.line_count, 1)
+    for finding in first.findings:
+        assert 1 <= finding.line <= last, finding
+        assert finding.column >= 1
+    for evidence in first.evidence:
+        assert 1 <= evidence.line <= last, evidence
+    for section in document.sections:
+        assert 1 <= section.line <= section.end_line <= last
