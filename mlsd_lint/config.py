@@ -112,6 +112,21 @@ def _strings(raw: Any, path: str, key: str, line: int | None) -> tuple[str, ...]
     return tuple(raw)
 
 
+def repository_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` holding .git, if any."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def _within_repository(target: Path, config_dir: Path) -> bool:
+    """A config from a pull request must not make mlsd-lint read files outside its
+    repository. Outside any git repository there is no boundary to keep."""
+    root = repository_root(config_dir)
+    return root is None or target == root or root in target.parents
+
+
 def validate(raw: Mapping[str, Any], path: str, text: str = "") -> dict[str, Any]:
     """Check keys and types; return values in Settings' shapes. Raises ConfigError."""
     out: dict[str, Any] = {}
@@ -123,7 +138,13 @@ def validate(raw: Mapping[str, Any], path: str, text: str = "") -> dict[str, Any
         if key in ("select", "ignore", "extend-select", "include", "exclude", "plugins"):
             out[key] = _strings(value, path, key, line)
         elif key == "rule-packs":
-            out[key] = tuple(str((base / p).resolve()) for p in _strings(value, path, key, line))
+            packs = []
+            for pack in _strings(value, path, key, line):
+                resolved = (base / pack).resolve()
+                if not _within_repository(resolved, base):
+                    raise ConfigError(path, f"'{pack}' is outside the repository; rule packs must live in it", key, line)
+                packs.append(str(resolved))
+            out[key] = tuple(packs)
         elif key == "severity":
             if not isinstance(value, dict):
                 raise ConfigError(path, "must be a table of rule -> level", key, line)
@@ -186,6 +207,8 @@ def load(path: Path, base: Settings | None = None, _seen: tuple[str, ...] = ()) 
     settings = base or Settings()
     if "extend" in values:
         parent = (path.parent / values["extend"]).resolve()
+        if not _within_repository(parent, path.parent.resolve()):
+            raise ConfigError(str(path), f"extends '{values['extend']}', which is outside the repository", "extend", _key_line(text, "extend"))
         if not parent.is_file():
             raise ConfigError(str(path), f"extends '{values['extend']}', which does not exist", "extend", _key_line(text, "extend"))
         settings = load(parent, settings, _seen + (real,))

@@ -180,3 +180,16 @@ def test_unknown_plugin_is_a_clear_error(plugin_env, write, tmp_path):
     result = _cli([path, "--plugin", "nope"], plugin_env, tmp_path)
     assert result.returncode == 2
     assert "plugin:nope: no installed plugin of that name (available: owners)" in result.stderr
+
+
+def test_rule_packs_and_extend_must_stay_inside_the_repository(run, write, tmp_path):
+    write("outside/evil.yaml", TEAM_PACK)
+    write("outside/base.toml", 'select = ["EXP001"]\n')
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    path = write("repo/design.md", DOC)
+    write("repo/.mlsd-lint.toml", 'rule-packs = ["../outside/evil.yaml"]\n')
+    result = run(path)
+    assert result.exit_code == 2 and "key 'rule-packs': '../outside/evil.yaml' is outside the repository" in result.stderr
+    write("repo/.mlsd-lint.toml", 'extend = "../outside/base.toml"\n')
+    result = run(path)
+    assert result.exit_code == 2 and "extends '../outside/base.toml', which is outside the repository" in result.stderr
