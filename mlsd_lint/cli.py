@@ -101,7 +101,7 @@ def _show_settings(settings, selected, severities, file: str) -> str:
 @click.option("--explain", metavar="RULE", help="Explain a rule (code or name) and exit.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel worker processes (default: the CPU count when there are many files).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
-@click.option("--cache-dir", type=click.Path(file_okay=False), help=f"Cache directory (default: .mlsd_lint_cache in the working directory).")
+@click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache directory (default: .mlsd_lint_cache at the root of the current git repository; none outside one).")
 @click.option("--max-file-size", type=click.FloatRange(min=0.001), default=32.0, show_default=True, metavar="MB", help="Skip (with an error) files larger than this many megabytes.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the findings.")
 @click.version_option(__version__, "--version", prog_name="mlsd-lint")
@@ -265,7 +265,6 @@ def _accepts(session: "_Session"):
 
 def _lint(paths: list[str], opts, session: "_Session") -> int:
     from . import baseline as bl
-    from .cache import CACHE_DIR
     from .files import InputError, expand
     from .reporters import Report, renderer
     from .runner import Task, run
@@ -284,7 +283,7 @@ def _lint(paths: list[str], opts, session: "_Session") -> int:
             stdin = sys.stdin.buffer.read() if sys.stdin else None
         except (OSError, ValueError, AttributeError):
             stdin = None
-    cache_root = None if opts["no_cache"] else Path(opts["cache_dir"] or CACHE_DIR)
+    cache_root = _cache_root(opts)
     results = []
     plugin_names = tuple(dict.fromkeys(n for f in files for n in session.settings(f).plugins))
     for outcome in run(tasks, ruleset, opts["jobs"], cache_root, stdin=stdin, plugins=plugin_names):
@@ -326,6 +325,20 @@ def _lint(paths: list[str], opts, session: "_Session") -> int:
         if level != "never" and any(_RANK[f.severity] >= _RANK[level] for f in result.findings):
             return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _cache_root(opts) -> Path | None:
+    """--cache-dir, else .mlsd_lint_cache at the root of the git repository holding the
+    working directory; outside a repository, no cache (never litter arbitrary folders)."""
+    from .cache import CACHE_DIR
+    from .config import repository_root
+
+    if opts["no_cache"]:
+        return None
+    if opts["cache_dir"]:
+        return Path(opts["cache_dir"])
+    root = repository_root(Path.cwd().resolve())
+    return root / CACHE_DIR if root else None
 
 
 def _apply_baseline(results, known, baseline_path: str):

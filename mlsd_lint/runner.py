@@ -82,7 +82,11 @@ def _work(task: Task) -> FileResult | InputError:
 
 
 def ruleset_digest(ruleset: RuleSet) -> str:
-    return hashlib.sha256(repr(ruleset.rules).encode()).hexdigest()[:16]
+    """Rules and the code that applies them: a cached result is reused only when both match."""
+    h = hashlib.sha256(repr(ruleset.rules).encode())
+    for source in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        h.update(source.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def run(
