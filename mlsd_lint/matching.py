@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from . import document as doc
 from .rules import Rule, RuleSet
-from .text import BOUNDARY, phrase_stems, sentences, tokenize, word_count
+from .text import BOUNDARY, NUMBER, phrase_stems, sentences, tokenize, word_count
 
 STRONG, WEAK, HEADING, NEAR = "phrase", "weak", "heading", "near"
 EXCLUDE, NEAR_TERM, NEAR_QUALIFIER = "exclude", "near-term", "near-qualifier"
@@ -142,8 +142,8 @@ class Matcher:
                         headings[stems[0]].append(_Entry(stems, r_i, HEADING, phrase))
         # Qualifiers ("model", "data") are common words: look for them only in
         # sentences where one of their rule's near-terms already occurred.
-        self._qualifiers = _keyed(e for v in index.values() for e in v if e.kind is NEAR_QUALIFIER)
-        self._index = _keyed(e for v in index.values() for e in v if e.kind is not NEAR_QUALIFIER)
+        self._qualifiers = _PhraseIndex([e for v in index.values() for e in v if e.kind is NEAR_QUALIFIER])
+        self._index = _PhraseIndex([e for v in index.values() for e in v if e.kind is not NEAR_QUALIFIER])
         self._heading_index = dict(headings)
         self._vocab = frozenset(s for entries in index.values() for e in entries for s in e.stems)
         by_initial: dict[str, list[str]] = defaultdict(list)
@@ -254,7 +254,7 @@ class Matcher:
                 best[r_i] = (confidence, -line, kind, phrase, section, text, "")
 
         for unit in units:
-            hits = self._scan(unit.stems)
+            hits = self._index.scan(unit.stems)
             if not hits:
                 continue
             excluded = {h.entry.rule for h in hits if h.entry.kind is EXCLUDE}
@@ -282,7 +282,7 @@ class Matcher:
                     near_hits[(r_i, e.near, kind)].append(h.pos)
             if near_hits:
                 wanted = {r_i for r_i, _, _ in near_hits} - excluded
-                for q in self._scan(unit.stems, self._qualifiers):
+                for q in self._qualifiers.scan(unit.stems):
                     if q.entry.rule in wanted:
                         near_hits[(q.entry.rule, q.entry.near, NEAR_QUALIFIER)].append(q.pos)
                 for (r_i, n_i, kind), terms in near_hits.items():
@@ -333,7 +333,7 @@ class Matcher:
                 if stems[i : i + len(entry.stems)] == entry.stems:
                     found.add(entry.rule)
         if found:
-            found -= {h.entry.rule for h in self._scan(stems) if h.entry.kind is EXCLUDE}
+            found -= {h.entry.rule for h in self._index.scan(stems) if h.entry.kind is EXCLUDE}
         return found
 
     def _topic_sections(self, document: doc.Document, muted: list[bool]) -> dict[int, set[int]]:
@@ -362,32 +362,48 @@ class Matcher:
                 words[section.parent] += words[section.index]
         return {i for i, n in enumerate(words) if n >= 4}
 
-    def _scan(self, stems: tuple[str, ...], index: dict[str, list[_Entry]] | None = None) -> list[_Hit]:
-        """Every phrase occurrence in a sentence's stems, in order of position."""
-        index = self._index if index is None else index
-        # One-word phrases are keyed by their word, longer ones by their first two
-        # words ("data drift"), so common words like "data" start few comparisons.
-        found = [(i, s) for i, s in enumerate(stems) if s in index]
-        if len(stems) > 1:
-            pairs = [a + " " + b for a, b in zip(stems, stems[1:])]
-            found += [(i, p) for i, p in enumerate(pairs) if p in index]
-        if not found:
-            return []
-        found.sort()
-        has_boundary = BOUNDARY in stems
-        hits: list[_Hit] = []
-        for i, key in found:
-            # list separators don't count towards `near` distances
-            pos = i - stems[:i].count(BOUNDARY) if has_boundary else i
-            for entry in index[key]:
-                k = len(entry.stems)
-                if k <= 2 or stems[i : i + k] == entry.stems:
-                    hits.append(_Hit(entry, pos))
+
+
+class _PhraseIndex:
+    """Phrases keyed by first word (one-word phrases) or first two words (longer
+    ones), so common words like "data" start few comparisons. Phrases with a
+    `{number}` slot live apart and are matched against a view of the sentence
+    in which every number reads as NUMBER."""
+
+    def __init__(self, entries: list[_Entry]) -> None:
+        self.literal = _keyed(e for e in entries if NUMBER not in e.stems)
+        self.wild = _keyed(e for e in entries if NUMBER in e.stems)
+
+    def scan(self, stems: tuple[str, ...]) -> list[_Hit]:
+        """Every phrase occurrence in a sentence's stems."""
+        hits = _scan(stems, self.literal)
+        if self.wild and any(s[:1].isdigit() for s in stems):
+            view = tuple(NUMBER if s[:1].isdigit() else s for s in stems)
+            hits += _scan(view, self.wild)
         return hits
 
 
+def _scan(stems: tuple[str, ...], index: dict[str, list[_Entry]]) -> list[_Hit]:
+    found = [(i, s) for i, s in enumerate(stems) if s in index]
+    if len(stems) > 1:
+        pairs = [a + " " + b for a, b in zip(stems, stems[1:])]
+        found += [(i, p) for i, p in enumerate(pairs) if p in index]
+    if not found:
+        return []
+    found.sort()
+    has_boundary = BOUNDARY in stems
+    hits: list[_Hit] = []
+    for i, key in found:
+        # list separators don't count towards `near` distances
+        pos = i - stems[:i].count(BOUNDARY) if has_boundary else i
+        for entry in index[key]:
+            k = len(entry.stems)
+            if k <= 2 or stems[i : i + k] == entry.stems:
+                hits.append(_Hit(entry, pos))
+    return hits
+
+
 def _keyed(entries) -> dict[str, list[_Entry]]:
-    """Index entries by first word (one-word phrases) or first two words (longer ones)."""
     out: dict[str, list[_Entry]] = defaultdict(list)
     for e in entries:
         out[e.stems[0] if len(e.stems) == 1 else f"{e.stems[0]} {e.stems[1]}"].append(e)

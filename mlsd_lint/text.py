@@ -32,9 +32,10 @@ _PREFIX = re.compile(r"\b(re|pre|co|non|on|off|self|multi|sub|de)-(?=[a-z])")
 # A number (with its magnitude suffix: 10k, 80m, 2bn) is one token; a unit glued to it
 # ("100ms", "2tb") is a token of its own.
 _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*(?:k|m|b|bn|mm)?(?![a-z0-9])|[0-9]+(?:[.,][0-9]+)*|[a-z][a-z0-9]*")
-NUMBER = "#"  # in a phrase, `{number}` matches any number token
+NUMBER = "#"  # in a phrase, `{number}` matches any number token; literal numbers match themselves
 _NUMBER_SLOT = re.compile(r"\{number\}")
-_SEPARATOR = re.compile(r"[,;:|()\[\]{}]")
+_SLOT_WORD = "numberslot"
+_SEPARATOR = re.compile(r"(?<![0-9]),|,(?![0-9])|[;:|()\[\]{}]")  # not the comma in "3,000"
 _TOKEN = re.compile(r"\||" + _WORD.pattern)
 BOUNDARY = "|"  # a token no phrase contains
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
@@ -62,9 +63,7 @@ _STEM_OVERRIDES = {
 
 @lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    if word[0].isdigit():
-        return NUMBER
-    if len(word) <= 3:
+    if len(word) <= 3 or word[0].isdigit():
         return word
     return _STEM_OVERRIDES.get(word) or _STEMMER.stemWord(word)
 
@@ -80,7 +79,8 @@ def tokenize(text: str) -> tuple[str, ...]:
 
 def phrase_stems(phrase: str) -> tuple[str, ...]:
     """A rule phrase as stems; `{number}` stands for any number."""
-    return tuple(s for s in tokenize(_NUMBER_SLOT.sub(" 0 ", phrase)) if s != BOUNDARY)
+    stems = tokenize(_NUMBER_SLOT.sub(f" {_SLOT_WORD} ", phrase))
+    return tuple(NUMBER if s == _SLOT_WORD else s for s in stems if s != BOUNDARY)
 
 
 _ABBREVIATIONS = frozenset("e.g i.e vs etc approx cf incl al fig no resp esp".split())
