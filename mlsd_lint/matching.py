@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from . import document as doc
 from .rules import Rule, RuleSet
-from .text import BOUNDARY, NUMBER, phrase_stems, sentences, tokenize, word_count
+from .text import BOUNDARY, LARGE, NUMBER, number_class, phrase_stems, sentences, tokenize, word_count
 
 STRONG, WEAK, HEADING, NEAR = "phrase", "weak", "heading", "near"
 EXCLUDE, NEAR_TERM, NEAR_QUALIFIER = "exclude", "near-term", "near-qualifier"
@@ -371,16 +371,26 @@ class _PhraseIndex:
     in which every number reads as NUMBER."""
 
     def __init__(self, entries: list[_Entry]) -> None:
-        self.literal = _keyed(e for e in entries if NUMBER not in e.stems)
-        self.wild = _keyed(e for e in entries if NUMBER in e.stems)
+        self.literal = _keyed(e for e in entries if NUMBER not in e.stems and LARGE not in e.stems)
+        # `{number}` also matches large numbers: index that spelling too.
+        wild = [v for e in entries if NUMBER in e.stems or LARGE in e.stems for v in _number_variants(e)]
+        self.wild = _keyed(wild)
 
     def scan(self, stems: tuple[str, ...]) -> list[_Hit]:
         """Every phrase occurrence in a sentence's stems."""
         hits = _scan(stems, self.literal)
         if self.wild and any(s[:1].isdigit() for s in stems):
-            view = tuple(NUMBER if s[:1].isdigit() else s for s in stems)
+            view = tuple(number_class(s) if s[:1].isdigit() else s for s in stems)
             hits += _scan(view, self.wild)
         return hits
+
+
+def _number_variants(entry: _Entry) -> list[_Entry]:
+    out = [entry]
+    for i, s in enumerate(entry.stems):
+        if s == NUMBER:
+            out += [e._replace(stems=e.stems[:i] + (LARGE,) + e.stems[i + 1 :]) for e in out]
+    return out
 
 
 def _scan(stems: tuple[str, ...], index: dict[str, list[_Entry]]) -> list[_Hit]:

@@ -32,9 +32,12 @@ _PREFIX = re.compile(r"\b(re|pre|co|non|on|off|self|multi|sub|de)-(?=[a-z])")
 # A number (with its magnitude suffix: 10k, 80m, 2bn) is one token; a unit glued to it
 # ("100ms", "2tb") is a token of its own.
 _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*(?:k|m|b|bn|mm)?(?![a-z0-9])|[0-9]+(?:[.,][0-9]+)*|[a-z][a-z0-9]*")
-NUMBER = "#"  # in a phrase, `{number}` matches any number token; literal numbers match themselves
-_NUMBER_SLOT = re.compile(r"\{number\}")
-_SLOT_WORD = "numberslot"
+# In a phrase, `{number}` matches any number and `{large}` a large one (1,000 and up,
+# or with a magnitude suffix: 10k, 5M, 2bn); literal numbers match themselves.
+NUMBER, LARGE = "#", "#L"
+_SLOTS = {"number": ("numberslot", NUMBER), "large": ("largeslot", LARGE)}
+_SLOT = re.compile(r"\{(number|large)\}")
+_MAGNITUDE = re.compile(r"^[0-9]+(?:[.,][0-9]+)*(k|m|b|bn|mm)$")
 _SEPARATOR = re.compile(r"(?<![0-9]),|,(?![0-9])|[;:|()\[\]{}]")  # not the comma in "3,000"
 _TOKEN = re.compile(r"\||" + _WORD.pattern)
 BOUNDARY = "|"  # a token no phrase contains
@@ -79,8 +82,21 @@ def tokenize(text: str) -> tuple[str, ...]:
 
 def phrase_stems(phrase: str) -> tuple[str, ...]:
     """A rule phrase as stems; `{number}` stands for any number."""
-    stems = tokenize(_NUMBER_SLOT.sub(f" {_SLOT_WORD} ", phrase))
-    return tuple(NUMBER if s == _SLOT_WORD else s for s in stems if s != BOUNDARY)
+    stems = tokenize(_SLOT.sub(lambda m: f" {_SLOTS[m.group(1)][0]} ", phrase))
+    slots = {word: token for word, token in _SLOTS.values()}
+    return tuple(slots.get(s, s) for s in stems if s != BOUNDARY)
+
+
+def number_class(token: str) -> str:
+    """NUMBER or LARGE, for a token that starts with a digit."""
+    if _MAGNITUDE.match(token):
+        return LARGE
+    if len(token) == 4 and token[:2] in ("19", "20"):
+        return NUMBER  # a year, not a count
+    try:
+        return LARGE if float(token.replace(",", "")) >= 1000 else NUMBER
+    except ValueError:
+        return NUMBER
 
 
 _ABBREVIATIONS = frozenset("e.g i.e vs etc approx cf incl al fig no resp esp".split())

@@ -83,3 +83,42 @@ def test_weak_terms_count_in_their_own_section_only(matcher):
 def test_code_blocks_do_not_count_by_default(matcher):
     text = "# Doc\n\n```\nrun_ab_test(); # A/B test on 5% of users\n```\n"
     assert "EXP002" not in evidence(matcher, text)
+
+
+def test_number_slots_in_phrases():
+    from mlsd_lint.matching import Matcher, addresses
+    from mlsd_lint.rules import build_ruleset
+
+    pack = """\
+step: 7
+title: Scale
+rules:
+  - code: TST001
+    name: big-counts
+    title: t
+    message: m.
+    match:
+      near:
+        - terms: ["{large}"]
+          with: [users]
+          window: 2
+    explanation: {what: w, why: y, how: h}
+  - code: TST002
+    name: latency
+    title: t
+    message: m.
+    match:
+      phrases: ["{number} ms"]
+    explanation: {what: w, why: y, how: h}
+"""
+    matcher = Matcher(build_ruleset([("t.yaml", pack)]))
+    for text, expected in [
+        ("We serve 50M users.", True),
+        ("We serve 3,000 users.", True),
+        ("We serve 12 users.", False),
+        ("In 2024 users asked for it.", False),
+    ]:
+        assert addresses(matcher, "TST001", text) is expected, text
+    assert addresses(matcher, "TST002", "p99 under 80ms.")
+    assert addresses(matcher, "TST002", "p99 under 1,200 ms.")
+    assert not addresses(matcher, "TST002", "under ms load.")
