@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 from markdown_it import MarkdownIt
@@ -31,7 +31,7 @@ _CHECKBOX = re.compile(r"^\[([ xX])\]\s+")
 _COLON_LABEL = re.compile(r"^([^:\n]{2,60}?)\s*[:\u2014]\s+(\S.*)$", re.S)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     """A heading and everything up to the next heading of the same or higher level."""
 
@@ -43,7 +43,7 @@ class Section:
     parent: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One unit of content: a paragraph, a list item, a table row, a code block..."""
 
@@ -52,11 +52,16 @@ class Block:
     line: int  # 1-based first line
     section: int
     label: str = ""  # a lead-in that names the topic: bold prefix, "Label:", first cell
-    body: str = ""  # the rest of the block after the label
+    body_start: int = 0  # where the rest of the block, after the label, starts in `text`
     checkbox: str | None = None  # " " or "x" for task-list items
 
+    @property
+    def body(self) -> str:
+        """The block after its label (the whole text when it has none)."""
+        return self.text[self.body_start :].strip()
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Comment:
     """An HTML comment, which does not render: where suppressions live."""
 
@@ -162,14 +167,15 @@ def _inline_text(raw: str) -> tuple[str, str]:
     return plain_text(raw), plain_text(lead.group(2)) if lead else ""
 
 
-def _label_and_body(text: str, lead: str) -> tuple[str, str]:
-    if lead:
-        rest = text[len(lead) :].lstrip(" :\u2014-\u2013")
-        return lead.strip().rstrip(":"), rest.strip()
+def _label_and_body(text: str, lead: str) -> tuple[str, int]:
+    """The block's lead-in label, and where its body starts in `text`."""
+    if lead and text.startswith(lead):
+        rest = text[len(lead) :]
+        return lead.strip().rstrip(":"), len(text) - len(rest.lstrip(" :\u2014-\u2013"))
     match = _COLON_LABEL.match(text)
     if match and len(match.group(1).split()) <= 6:
-        return match.group(1).strip(), match.group(2).strip()
-    return "", text
+        return match.group(1).strip(), match.start(2)
+    return "", 0
 
 
 @lru_cache(maxsize=1)
@@ -185,7 +191,6 @@ def parse(source: str, path: str = "<string>") -> Document:
         source = source[1:]
     body, front_matter, fm_error = _split_front_matter(source)
     line_count = source.count("\n") + (0 if source.endswith("\n") or not source else 1)
-    tokens = _parser().parse(body)
 
     sections: list[Section] = [Section(0, 0, "", 1, max(line_count, 1), None)]
     blocks: list[Block] = []
@@ -199,73 +204,76 @@ def parse(source: str, path: str = "<string>") -> Document:
     def current() -> int:
         return stack[-1]
 
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        kind = tok.type
-        line = tok.map[0] + 1 if tok.map else 0
-        if kind == "heading_open":
-            level = int(tok.tag[1])
-            title = plain_text(tokens[i + 1].content)
-            while stack and sections[stack[-1]].level >= level:
-                stack.pop()
-            parent = stack[-1] if stack else 0
-            sections.append(Section(len(sections), level, title.strip(), line, line, parent))
-            stack.append(len(sections) - 1)
-            i += 3
-            continue
-        if kind in ("list_item_open", "blockquote_open"):
-            containers.append(kind[:-5])
-        elif kind in ("list_item_close", "blockquote_close"):
-            containers.pop()
-        elif kind == "thead_open":
-            in_header = True
-        elif kind == "thead_close":
-            in_header = False
-        elif kind == "tr_open":
-            row, row_line = [], line
-        elif kind == "tr_close" and row is not None:
-            cells = [c.strip() for c in row]
-            text = " | ".join(c for c in cells if c)
-            label = cells[0] if cells else ""
-            rest = " | ".join(c for c in cells[1:] if c)
-            blocks.append(
-                Block(TABLE_HEADER if in_header else TABLE_ROW, text, row_line, current(), label, rest)
-            )
-            row = None
-        elif kind == "inline":
-            raw = tok.content
-            text, lead = _inline_text(raw)
-            if row is not None:
-                row.append(text.replace("\n", " "))
-            else:
-                checkbox = None
-                if containers and containers[-1] == "list_item":
-                    box = _CHECKBOX.match(text)
-                    if box:
-                        checkbox = box.group(1).lower()
-                        text = text[box.end() :]
-                        lead = ""
-                if containers and containers[-1] == "list_item":
-                    block_kind = LIST_ITEM
-                elif "blockquote" in containers:
-                    block_kind = BLOCKQUOTE
+    for offset, chunk in _chunks(body):
+        tokens = _parser().parse(chunk)
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            kind = tok.type
+            line = tok.map[0] + 1 + offset if tok.map else 0
+            if kind == "heading_open":
+                level = int(tok.tag[1])
+                title = plain_text(tokens[i + 1].content)
+                while stack and sections[stack[-1]].level >= level:
+                    stack.pop()
+                parent = stack[-1] if stack else 0
+                sections.append(Section(len(sections), level, title.strip(), line, line, parent))
+                stack.append(len(sections) - 1)
+                i += 3
+                continue
+            if kind in ("list_item_open", "blockquote_open"):
+                containers.append(kind[:-5])
+            elif kind in ("list_item_close", "blockquote_close"):
+                containers.pop()
+            elif kind == "thead_open":
+                in_header = True
+            elif kind == "thead_close":
+                in_header = False
+            elif kind == "tr_open":
+                row, row_line = [], line
+            elif kind == "tr_close" and row is not None:
+                cells = [c.strip() for c in row]
+                text = " | ".join(c for c in cells if c)
+                label = cells[0] if cells else ""
+                # the answer cells: everything after the label cell (nothing if there is none)
+                body_start = (len(label) + 3 if len(text) > len(label) else len(text)) if label else 0
+                blocks.append(
+                    Block(TABLE_HEADER if in_header else TABLE_ROW, text, row_line, current(), label, body_start)
+                )
+                row = None
+            elif kind == "inline":
+                raw = tok.content
+                text, lead = _inline_text(raw)
+                if row is not None:
+                    row.append(text.replace("\n", " "))
                 else:
-                    block_kind = PARAGRAPH
-                label, rest = _label_and_body(text, lead)
-                blocks.append(Block(block_kind, text, line, current(), label, rest, checkbox))
-            if "<!--" in raw:
-                for match in _HTML_COMMENT.finditer(raw):
-                    comments.append(Comment(match.group(0), line + raw.count("\n", 0, match.start())))
-        elif kind in ("fence", "code_block"):
-            first = line + 1 if kind == "fence" else line
-            blocks.append(Block(CODE, tok.content, first, current(), tok.info.strip()))
-        elif kind == "html_block":
-            blocks.append(Block(HTML, tok.content, line, current()))
-            for match in re.finditer(r"<!--.*?-->", tok.content, re.S):
-                offset = tok.content.count("\n", 0, match.start())
-                comments.append(Comment(match.group(0), line + offset))
-        i += 1
+                    checkbox = None
+                    if containers and containers[-1] == "list_item":
+                        box = _CHECKBOX.match(text)
+                        if box:
+                            checkbox = box.group(1).lower()
+                            text = text[box.end() :]
+                            lead = ""
+                    if containers and containers[-1] == "list_item":
+                        block_kind = LIST_ITEM
+                    elif "blockquote" in containers:
+                        block_kind = BLOCKQUOTE
+                    else:
+                        block_kind = PARAGRAPH
+                    label, body_start = _label_and_body(text, lead)
+                    blocks.append(Block(block_kind, text, line, current(), label, body_start, checkbox))
+                if "<!--" in raw:
+                    for match in _HTML_COMMENT.finditer(raw):
+                        comments.append(Comment(match.group(0), line + raw.count("\n", 0, match.start())))
+            elif kind in ("fence", "code_block"):
+                first = line + 1 if kind == "fence" else line
+                blocks.append(Block(CODE, tok.content, first, current(), tok.info.strip()))
+            elif kind == "html_block":
+                blocks.append(Block(HTML, tok.content, line, current()))
+                for match in re.finditer(r"<!--.*?-->", tok.content, re.S):
+                    offset = tok.content.count("\n", 0, match.start())
+                    comments.append(Comment(match.group(0), line + offset))
+            i += 1
 
     return Document(
         path=path,
@@ -277,6 +285,43 @@ def parse(source: str, path: str = "<string>") -> Document:
         front_matter_error=fm_error,
         line_count=line_count,
     )
+
+
+# Large documents are parsed in pieces, cut before a top-level heading outside any
+# code fence or HTML comment, so memory stays proportional to a piece, not the file.
+CHUNK_CHARS = 64_000
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^#{1,2}\s")
+
+
+def _chunks(body: str) -> Iterator[tuple[int, str]]:
+    """(line offset, text) pieces of `body`; one piece unless it is large."""
+    if len(body) <= CHUNK_CHARS:
+        yield 0, body
+        return
+    start = pos = 0  # character offsets of the piece and of the current line
+    start_line = line_no = 0
+    fence: str | None = None
+    in_comment = False
+    while pos < len(body):
+        nl = body.find("\n", pos)
+        end = len(body) if nl < 0 else nl
+        line = body[pos:end]
+        if fence is None and not in_comment and pos - start >= CHUNK_CHARS and _ATX.match(line):
+            yield start_line, body[start:pos]
+            start, start_line = pos, line_no
+        marker = _FENCE.match(line)
+        if marker and not in_comment:
+            if fence is None:
+                fence = marker.group(1)[0] * 3
+            elif marker.group(1).startswith(fence):
+                fence = None
+        elif fence is None and "<!--" in line:
+            in_comment = line.rfind("<!--") > line.rfind("-->")
+        elif in_comment and "-->" in line:
+            in_comment = False
+        pos, line_no = end + 1, line_no + 1
+    yield start_line, body[start:]
 
 
 def _close_spans(sections: list[Section], line_count: int) -> list[Section]:

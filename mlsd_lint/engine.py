@@ -20,7 +20,7 @@ class PluginFailure(Exception):
     """A plugin rule raised while checking a document."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     path: str
     line: int
@@ -168,17 +168,23 @@ def _apply_suppressions(document, findings, ruleset, selected, today, make):
 
 
 def _placeholders(document: doc.Document) -> list[tuple[int, int, str, str]]:
-    lines = document.source.split("\n")
-    out = []
-    for block in document.blocks:
-        if block.kind not in doc.PROSE_KINDS:
-            continue
+    """(line, column, word, section) of each placeholder in prose, located in the source."""
+    candidates = [b for b in document.blocks if b.kind in doc.PROSE_KINDS and _PLACEHOLDER_WORD.search(b.text)]
+    if not candidates:
+        return []
+    # Line starts, computed only when there is something to locate.
+    starts = [0] + [m.end() for m in re.finditer("\n", document.source)]
+    source = document.source
+    out = set()
+    for block in candidates:
         title = document.sections[block.section].title
         span = block.text.count("\n") + 1
-        for line_no in range(block.line, min(block.line + span, len(lines) + 1)):
-            for match in _PLACEHOLDER_WORD.finditer(lines[line_no - 1]):
-                out.append((line_no, match.start() + 1, match.group(), title))
-    return sorted(set(out))
+        for line_no in range(block.line, min(block.line + span, len(starts) + 1)):
+            begin = starts[line_no - 1]
+            end = starts[line_no] - 1 if line_no < len(starts) else len(source)
+            for match in _PLACEHOLDER_WORD.finditer(source, begin, end):
+                out.add((line_no, match.start() - begin + 1, match.group(), title))
+    return sorted(out)
 
 
 def _empty_sections(document: doc.Document) -> list[doc.Section]:

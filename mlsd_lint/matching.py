@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -51,7 +51,7 @@ def _muted_title(title: str) -> bool:
     return bool(_NON_COUNTING_SECTION.match(_NUMBERING.sub("", title).strip(" :*_")))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Why a rule counts as addressed: the best hit found for it."""
 
@@ -212,16 +212,15 @@ class Matcher:
 
     # -- matching --------------------------------------------------------------------------
 
-    def units(self, document: doc.Document, muted: list[bool]) -> list[_Unit]:
-        """Sentences that may count as evidence."""
-        out: list[_Unit] = []
+    def units(self, document: doc.Document, muted: list[bool]) -> Iterator[_Unit]:
+        """Sentences that may count as evidence, one at a time (a big doc is never held twice)."""
         for block in document.blocks:
             if muted[block.section]:
                 continue
             kind = block.kind
             if kind == doc.CODE:
                 if self._code_counts:
-                    out.append(_Unit(self._stems(block.text), block.line, block.section, block.text, True))
+                    yield _Unit(self._stems(block.text), block.line, block.section, block.text, True)
                 continue
             if kind not in doc.PROSE_KINDS or block.checkbox == " ":
                 continue
@@ -231,8 +230,7 @@ class Matcher:
                 if _is_excluded_text(sentence):
                     continue
                 line = block.line + block.text.count("\n", 0, offset) if offset else block.line
-                out.append(_Unit(self._stems(sentence), line, block.section, sentence.strip()))
-        return out
+                yield _Unit(self._stems(sentence), line, block.section, sentence.strip())
 
     def evidence(self, document: doc.Document) -> dict[str, Evidence]:
         """The best evidence found for each topic rule the document addresses."""
@@ -241,8 +239,8 @@ class Matcher:
     def analyse(self, document: doc.Document) -> tuple[dict[str, Evidence], list[int | None]]:
         """Evidence per addressed rule code, and the checklist step of each section."""
         ctx = self._context(document)
-        units = self.units(document, ctx.muted)
         rules = self.rules
+        words = [0] * len(document.sections)  # prose words per section, for titled-topic evidence
         sections = document.sections
         # Best so far per rule, as (confidence, -line, kind, phrase, unit/section payload).
         best: dict[int, tuple[float, int, str, str, int, str, str]] = {}
@@ -253,7 +251,9 @@ class Matcher:
             if old is None or (confidence, -line) > old[:2]:
                 best[r_i] = (confidence, -line, kind, phrase, section, text, "")
 
-        for unit in units:
+        for unit in self.units(document, ctx.muted):
+            if not unit.in_code:
+                words[unit.section] += len(unit.stems)
             hits = self._index.scan(unit.stems)
             if not hits:
                 continue
@@ -299,7 +299,7 @@ class Matcher:
                 line, _, section, text = min(seen.values())
                 phrases = " + ".join(sorted({v[1] for v in seen.values()}))
                 offer(r_i, 0.6, line, WEAK, phrases, section, text)
-        substantive = self._substantive_sections(document, units)
+        substantive = _substantive_sections(document, words)
         for r_i, titled in ctx.topic_sections.items():
             for s_i in sorted(titled):
                 section = sections[s_i]
@@ -351,18 +351,6 @@ class Matcher:
                 out[r_i].add(section.index)
         return out
 
-    def _substantive_sections(self, document: doc.Document, units: list[_Unit]) -> set[int]:
-        """Sections (with their subsections) holding a few words of real prose."""
-        words = [0] * len(document.sections)
-        for unit in units:
-            if not unit.in_code:
-                words[unit.section] += len(unit.stems)
-        for section in reversed(document.sections):
-            if section.parent is not None:
-                words[section.parent] += words[section.index]
-        return {i for i, n in enumerate(words) if n >= 4}
-
-
 
 class _PhraseIndex:
     """Phrases keyed by first word (one-word phrases) or first two words (longer
@@ -411,6 +399,15 @@ def _scan(stems: tuple[str, ...], index: dict[str, list[_Entry]]) -> list[_Hit]:
             if k <= 2 or stems[i : i + k] == entry.stems:
                 hits.append(_Hit(entry, pos))
     return hits
+
+
+def _substantive_sections(document: doc.Document, words: list[int]) -> set[int]:
+    """Sections (with their subsections) holding a few words of real prose."""
+    words = list(words)
+    for section in reversed(document.sections):
+        if section.parent is not None:
+            words[section.parent] += words[section.index]
+    return {i for i, n in enumerate(words) if n >= 4}
 
 
 def _keyed(entries) -> dict[str, list[_Entry]]:

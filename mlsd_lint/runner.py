@@ -38,8 +38,7 @@ def _fingerprint(ruleset_digest: str, task: Task, today: dt.date) -> str:
     return "|".join([__version__, ruleset_digest, ",".join(sorted(task.selected)), repr(task.severities), today.isoformat()])
 
 
-def _lint_bytes(data: bytes, task: Task, matcher: Matcher, today: dt.date, plugins: dict) -> FileResult:
-    text = decode(data, task.path)
+def _lint_text(text: str, task: Task, matcher: Matcher, today: dt.date, plugins: dict) -> FileResult:
     document = parse(text, task.path)
     if document.front_matter_error:
         raise InputError(task.path, document.front_matter_error)
@@ -59,7 +58,9 @@ def _run_one(task: Task, matcher: Matcher, cache: Cache | None, digest: str, tod
             hit = cache.get(cache_key, task.path)
             if hit is not None:
                 return hit
-        result = _lint_bytes(data, task, matcher, today, plugins)
+        text = decode(data, task.path)
+        del data  # a big file is held once, as text, while it is linted
+        result = _lint_text(text, task, matcher, today, plugins)
         if cache is not None:
             cache.put(cache_key, result)
         return result

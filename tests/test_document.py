@@ -73,3 +73,19 @@ def test_unterminated_front_matter_is_ordinary_text():
     d = parse("---\ntitle: x\n# Heading\n")
     assert d.front_matter == {} and d.front_matter_error is None
     assert [s.title for s in d.sections if s.level] == ["Heading"]
+
+
+def test_large_documents_parse_in_pieces_with_the_same_result(monkeypatch):
+    import mlsd_lint.document as document
+
+    parts = []
+    for i in range(60):
+        parts.append(f"## Section {i}\n\nSome text with a **Label**: body {i}.\n\n- item\n- [ ] box\n\n| a | b |\n|---|---|\n| x | y |\n")
+        if i % 7 == 0:
+            parts.append("```\n## not a heading inside code\n```\n\n<!-- comment\n## not a heading in a comment\n-->\n")
+    source = "# Big\n\n" + "\n".join(parts)
+    whole = parse(source)
+    monkeypatch.setattr(document, "CHUNK_CHARS", 200)
+    pieces = parse(source)
+    assert pieces == whole
+    assert len([s for s in pieces.sections if s.level == 2]) == 60
