@@ -271,8 +271,7 @@ def parse(source: str, path: str = "<string>") -> Document:
             elif kind == "html_block":
                 blocks.append(Block(HTML, tok.content, line, current()))
                 for match in re.finditer(r"<!--.*?-->", tok.content, re.S):
-                    offset = tok.content.count("\n", 0, match.start())
-                    comments.append(Comment(match.group(0), line + offset))
+                    comments.append(Comment(match.group(0), line + tok.content.count("\n", 0, match.start())))
             i += 1
 
     return Document(
