@@ -312,9 +312,9 @@ def _chunks(body: str) -> Iterator[tuple[int, str]]:
         marker = _FENCE.match(line)
         if marker and not in_comment:
             if fence is None:
-                fence = marker.group(1)[0] * 3
-            elif marker.group(1).startswith(fence):
-                fence = None
+                fence = marker.group(1)
+            elif marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence) and not line[marker.end() :].strip():
+                fence = None  # a closing fence: same character, at least as long, no info string
         elif fence is None and "<!--" in line:
             in_comment = line.rfind("<!--") > line.rfind("-->")
         elif in_comment and "-->" in line:

@@ -60,3 +60,20 @@ def test_any_markdown_lints_without_error_deterministically(matcher, source, nl)
         assert 1 <= evidence.line <= last, evidence
     for section in document.sections:
         assert 1 <= section.line <= section.end_line <= last
+
+
+@given(st.lists(line, max_size=60).map("\n".join))
+def test_parsing_in_pieces_equals_parsing_whole(source):
+    import mlsd_lint.document as document
+
+    whole = parse(source, "fuzz.md")
+    saved = document.CHUNK_CHARS
+    document.CHUNK_CHARS = 50
+    try:
+        pieces = parse(source, "fuzz.md")
+    finally:
+        document.CHUNK_CHARS = saved
+    assert [(s.level, s.title, s.line) for s in pieces.sections] == [(s.level, s.title, s.line) for s in whole.sections]
+    assert [(b.kind, b.line, b.section) for b in pieces.blocks if b.kind != "html"] == [
+        (b.kind, b.line, b.section) for b in whole.blocks if b.kind != "html"
+    ]
