@@ -54,6 +54,7 @@ class Block:
     label: str = ""  # a lead-in that names the topic: bold prefix, "Label:", first cell
     body_start: int = 0  # where the rest of the block, after the label, starts in `text`
     checkbox: str | None = None  # " " or "x" for task-list items
+    italic: bool = False  # wholly in emphasis: how templates set off their guidance
 
     @property
     def body(self) -> str:
@@ -141,6 +142,7 @@ _MARKUP = re.compile(r"`+|\*\*|__|~~|(?<![\w\\])[*_]|[*_](?!\w)")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _HARD_BREAK = re.compile(r"(?:\\| {2,})\n")
 _BOLD_LEAD = re.compile(r"^(\*\*|__)(.+?)\1")
+_ITALIC = re.compile(r"^([*_])(?![*_\s]).*(?<![*_\s])\1$", re.S)
 
 
 def plain_text(raw: str) -> str:
@@ -261,7 +263,8 @@ def parse(source: str, path: str = "<string>") -> Document:
                     else:
                         block_kind = PARAGRAPH
                     label, body_start = _label_and_body(text, lead)
-                    blocks.append(Block(block_kind, text, line, current(), label, body_start, checkbox))
+                    italic = bool(_ITALIC.match(raw.strip()))
+                    blocks.append(Block(block_kind, text, line, current(), label, body_start, checkbox, italic))
                 if "<!--" in raw:
                     for match in _HTML_COMMENT.finditer(raw):
                         comments.append(Comment(match.group(0), line + raw.count("\n", 0, match.start())))

@@ -38,6 +38,12 @@ _PROMPT = re.compile(
     re.I,
 )
 _QUESTION_TAIL = re.compile(r"\?[\s)*_\"'`\]]*$")
+# A sentence that says a topic is not dealt with: "A/A, kill switch -> not discussed".
+_DEFERRED = re.compile(
+    r"\bnot (?:yet )?(?:discussed|covered|addressed|decided|defined|determined|specified|considered|known|in scope)\b"
+    r"|\b(?:out of scope|n/a|none yet|to follow|later phase)\b",
+    re.I,
+)
 # Sections whose content is not the design: questions still to answer, what the
 # doc leaves out, reading lists. Matched against the whole title, less numbering.
 _NON_COUNTING_SECTION = re.compile(
@@ -107,7 +113,13 @@ _BRACKETED = re.compile(r"^\s*\[[^\]]{3,}\]\s*[.:]?\s*$")  # "[Expected impact a
 
 
 def _is_excluded_text(text: str) -> bool:
-    return bool(_QUESTION_TAIL.search(text) or _PLACEHOLDER.search(text) or _PROMPT.match(text) or _BRACKETED.match(text))
+    return bool(
+        _QUESTION_TAIL.search(text)
+        or _PLACEHOLDER.search(text)
+        or _PROMPT.match(text)
+        or _BRACKETED.match(text)
+        or _DEFERRED.search(text)
+    )
 
 
 class Matcher:
@@ -224,6 +236,8 @@ class Matcher:
                 continue
             if kind not in doc.PROSE_KINDS or block.checkbox == " ":
                 continue
+            if block.italic and "?" in block.text:
+                continue  # a template's guidance: "_Which users? How will we handle reject inference?_"
             if kind == doc.TABLE_HEADER or (kind == doc.TABLE_ROW and not word_count(block.body)):
                 continue  # column titles, and rows that name a topic but leave the answer empty
             for offset, sentence in sentences(block.text):
@@ -339,8 +353,10 @@ class Matcher:
     def _topic_sections(self, document: doc.Document, muted: list[bool]) -> dict[int, set[int]]:
         """Sections whose title names a rule's topic (and their subsections)."""
         own: list[set[int]] = [set() for _ in document.sections]
+        titles = [s for s in document.sections if s.level == 1]
+        doc_title = titles[0].index if len(titles) == 1 else -1  # names the whole doc, not one topic
         for section in document.sections:
-            if section.level and not muted[section.index]:
+            if section.level and not muted[section.index] and section.index != doc_title:
                 own[section.index] = self._heading_rules(section.title)
         out: dict[int, set[int]] = defaultdict(set)
         inherited: list[set[int]] = []

@@ -122,3 +122,14 @@ rules:
     assert addresses(matcher, "TST002", "p99 under 80ms.")
     assert addresses(matcher, "TST002", "p99 under 1,200 ms.")
     assert not addresses(matcher, "TST002", "under ms load.")
+
+
+def test_deferred_topics_and_italic_template_guidance_do_not_count(matcher):
+    assert "EXP001" not in evidence(matcher, "- A/A test, kill switch, shadow -> not discussed.\n")
+    assert "EXP001" not in evidence(matcher, "# Doc\n\n## A/A test\n\n_Both arms get the same model. How long should it run?_\n")
+    assert "EXP001" in evidence(matcher, "# Doc\n\n## A/A test\n\n_One week, both arms on the current model._\n")
+
+
+def test_the_document_title_is_not_a_topic_heading(matcher):
+    text = "# A/A test platform\n\nThis service stores experiment results for the analytics team.\n"
+    assert "EXP001" not in evidence(matcher, text)
