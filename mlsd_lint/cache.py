@@ -19,6 +19,14 @@ from .matching import Evidence
 CACHE_DIR = ".mlsd_lint_cache"
 
 
+def code_digest() -> str:
+    """mlsd-lint's own code: cached results are reused only by the code that made them."""
+    h = hashlib.sha256()
+    for source in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        h.update(source.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def key(data: bytes, fingerprint: str) -> str:
     """`fingerprint` covers the tool version, rule packs and settings."""
     h = hashlib.sha256(fingerprint.encode())

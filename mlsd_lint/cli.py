@@ -154,8 +154,10 @@ class _Session:
         from .rules import load_builtin
         from .selection import split
 
+        from .cache import code_digest
+
         self.opts = opts
-        self.builtin = load_builtin()
+        self.builtin = load_builtin(_cache_root(opts), code_digest())
         self.resolver = Resolver(Path(opts["config_path"]) if opts["config_path"] else None, opts["isolated"])
         values: dict[str, object] = {}
         if opts["select"]:

@@ -294,6 +294,16 @@ def parse(source: str, path: str = "<string>") -> Document:
 CHUNK_CHARS = 64_000
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^#{1,2}\s")
+_HTML_TAG_LINE = re.compile(r"^ {0,3}</?[A-Za-z]")
+_BLANK = re.compile(r"^\s*$")
+# CommonMark raw HTML blocks that run until an end marker, blank lines and all.
+_HTML_BLOCKS = [
+    (re.compile(r"^ {0,3}<(?:script|pre|style|textarea)(?:\s|>|$)", re.I), re.compile(r"</(?:script|pre|style|textarea)>", re.I)),
+    (re.compile(r"^ {0,3}<!--"), re.compile(r"-->")),
+    (re.compile(r"^ {0,3}<\?"), re.compile(r"\?>")),
+    (re.compile(r"^ {0,3}<![A-Za-z]"), re.compile(r">")),
+    (re.compile(r"^ {0,3}<!\[CDATA\["), re.compile(r"\]\]>")),
+]
 
 
 def _chunks(body: str) -> Iterator[tuple[int, str]]:
@@ -304,24 +314,34 @@ def _chunks(body: str) -> Iterator[tuple[int, str]]:
     start = pos = 0  # character offsets of the piece and of the current line
     start_line = line_no = 0
     fence: str | None = None
-    in_comment = False
+    html_end: re.Pattern[str] | None = None  # an open raw HTML block ends at this
     while pos < len(body):
         nl = body.find("\n", pos)
         end = len(body) if nl < 0 else nl
         line = body[pos:end]
-        if fence is None and not in_comment and pos - start >= CHUNK_CHARS and _ATX.match(line):
+        if fence is None and html_end is None and pos - start >= CHUNK_CHARS and _ATX.match(line):
             yield start_line, body[start:pos]
             start, start_line = pos, line_no
-        marker = _FENCE.match(line)
-        if marker and not in_comment:
-            if fence is None:
-                fence = marker.group(1)
-            elif marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence) and not line[marker.end() :].strip():
+        if html_end is not None:
+            if html_end.search(line):
+                html_end = None
+        elif fence is not None:
+            marker = _FENCE.match(line)
+            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence) and not line[marker.end() :].strip():
                 fence = None  # a closing fence: same character, at least as long, no info string
-        elif fence is None and "<!--" in line:
-            in_comment = line.rfind("<!--") > line.rfind("-->")
-        elif in_comment and "-->" in line:
-            in_comment = False
+        else:
+            marker = _FENCE.match(line)
+            if marker:
+                fence = marker.group(1)
+            else:
+                for opens, closes in _HTML_BLOCKS:
+                    opened = opens.match(line)
+                    if opened:
+                        html_end = None if closes.search(line, opened.end()) else closes
+                        break
+                else:
+                    if _HTML_TAG_LINE.match(line):
+                        html_end = _BLANK  # other HTML blocks run to a blank line
         pos, line_no = end + 1, line_no + 1
     yield start_line, body[start:]
 

@@ -11,8 +11,11 @@ under it. See docs/matching.md.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections import defaultdict
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Callable, Iterator, NamedTuple
 
@@ -24,6 +27,8 @@ from .text import BOUNDARY, LARGE, NUMBER, number_class, phrase_stems, sentences
 
 STRONG, WEAK, HEADING, NEAR = "phrase", "weak", "heading", "near"
 EXCLUDE, NEAR_TERM, NEAR_QUALIFIER = "exclude", "near-term", "near-qualifier"
+# Kinds are compared by identity in the hot loop: map loaded strings back to these.
+_KINDS = {k: k for k in (STRONG, WEAK, EXCLUDE, NEAR_TERM, NEAR_QUALIFIER)}
 THRESHOLD = 0.5
 
 # A unit that only asks, defers or prompts does not address a topic.
@@ -125,16 +130,44 @@ def _is_excluded_text(text: str) -> bool:
 class Matcher:
     """Compiled, reusable matcher for one RuleSet. Build once per process."""
 
-    def __init__(self, ruleset: RuleSet) -> None:
+    def __init__(self, ruleset: RuleSet, compiled: dict | None = None) -> None:
+        """`compiled` is a state saved by `compile()` for the same rules (see cached())."""
         self.ruleset = ruleset
         self.rules: tuple[Rule, ...] = tuple(r for r in ruleset.rules if r.check == "topic")
-        index: dict[str, list[_Entry]] = defaultdict(list)
+        state = compiled or self.compile(ruleset)
+        entries = [_Entry(tuple(st), r, _KINDS[k], t, n) for st, r, k, t, n in state["entries"]]
+        # Qualifiers ("model", "data") are common words: look for them only in
+        # sentences where one of their rule's near-terms already occurred.
+        self._qualifiers = _PhraseIndex([e for e in entries if e.kind is NEAR_QUALIFIER])
+        self._index = _PhraseIndex([e for e in entries if e.kind is not NEAR_QUALIFIER])
         headings: dict[str, list[_Entry]] = defaultdict(list)
-        seen: set[tuple] = set()  # phrases that normalise alike ("10k", "1M" -> "#") index once
+        for st, r, text in state["headings"]:
+            headings[st[0]].append(_Entry(tuple(st), r, HEADING, text))
+        self._heading_index = dict(headings)
+        self._vocab = frozenset(s for e in entries for s in e.stems)
+        by_initial: dict[str, list[str]] = defaultdict(list)
+        for word in state["typo_targets"]:
+            if len(word) >= 6:
+                by_initial[word[:2]].append(word)
+        self._by_initial = dict(by_initial)
+        self._typo_cache: dict[str, str] = {}
+        steps: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
+        for st, number in state["steps"]:
+            steps[st[0]].append((tuple(st), number))
+        self._step_index = dict(steps)
+        self._code_counts = any(r.match.code for r in self.rules)
+
+    @staticmethod
+    def compile(ruleset: RuleSet) -> dict:
+        """The rules' phrases as stems, as plain JSON-able data (the costly part of start-up)."""
+        rules = [r for r in ruleset.rules if r.check == "topic"]
+        entries: list[list] = []
+        headings: list[list] = []
+        seen: set[tuple] = set()  # phrase spellings that normalise alike index once
         # Words typos are corrected to: as written in the packs, not the joined-up
         # compound variants ("integrtest" must not attract "interests").
         typo_targets: set[str] = set()
-        for r_i, rule in enumerate(self.rules):
+        for r_i, rule in enumerate(rules):
             m = rule.match
             groups = [(STRONG, m.phrases, -1), (WEAK, m.weak, -1), (EXCLUDE, m.exclude, -1)]
             for n_i, near in enumerate(m.near):
@@ -144,34 +177,44 @@ class Matcher:
                     written = phrase_stems(phrase)
                     if kind != EXCLUDE:
                         typo_targets.update(written)
-                    for stems in _variants(written):
+                    for stems in sorted(_variants(written)):
                         if stems and (stems, r_i, kind, n_i) not in seen:
                             seen.add((stems, r_i, kind, n_i))
-                            index[stems[0]].append(_Entry(stems, r_i, kind, phrase, n_i))
+                            entries.append([list(stems), r_i, kind, phrase, n_i])
             for phrase in m.headings + m.phrases:
-                for stems in _variants(phrase_stems(phrase)):
+                for stems in sorted(_variants(phrase_stems(phrase))):
                     if stems:
-                        headings[stems[0]].append(_Entry(stems, r_i, HEADING, phrase))
-        # Qualifiers ("model", "data") are common words: look for them only in
-        # sentences where one of their rule's near-terms already occurred.
-        self._qualifiers = _PhraseIndex([e for v in index.values() for e in v if e.kind is NEAR_QUALIFIER])
-        self._index = _PhraseIndex([e for v in index.values() for e in v if e.kind is not NEAR_QUALIFIER])
-        self._heading_index = dict(headings)
-        self._vocab = frozenset(s for entries in index.values() for e in entries for s in e.stems)
-        by_initial: dict[str, list[str]] = defaultdict(list)
-        for word in sorted(typo_targets):
-            if len(word) >= 6:
-                by_initial[word[:2]].append(word)
-        self._by_initial = dict(by_initial)
-        self._typo_cache: dict[str, str] = {}
-        steps: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
-        for step in ruleset.steps:
-            for phrase in step.sections:
-                for stems in _variants(phrase_stems(phrase)):
-                    if stems:
-                        steps[stems[0]].append((stems, step.number))
-        self._step_index = dict(steps)
-        self._code_counts = any(r.match.code for r in self.rules)
+                        headings.append([list(stems), r_i, phrase])
+        steps = [
+            [list(stems), step.number]
+            for step in ruleset.steps
+            for phrase in step.sections
+            for stems in sorted(_variants(phrase_stems(phrase)))
+            if stems
+        ]
+        return {"entries": entries, "headings": headings, "typo_targets": sorted(typo_targets), "steps": steps}
+
+    @classmethod
+    def cached(cls, ruleset: RuleSet, folder: Path | None, digest: str) -> "Matcher":
+        """A matcher whose compiled phrases are kept in `folder` (JSON) between runs."""
+        if folder is None:
+            return cls(ruleset)
+        file = folder / f"matcher-{digest}.json"
+        try:
+            state = json.loads(file.read_text(encoding="utf-8"))
+            if isinstance(state, dict) and state.get("digest") == digest:
+                return cls(ruleset, state)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        state = cls.compile(ruleset)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = file.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({**state, "digest": digest}), encoding="utf-8")
+            os.replace(tmp, file)
+        except OSError:
+            pass  # read-only tree: compile each run
+        return cls(ruleset, state)
 
     # -- normalisation of document stems -------------------------------------------------
 

@@ -30,7 +30,6 @@ The entry point may name a rule class or instance, or a list of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from typing import Iterable, Protocol, runtime_checkable
 
 from .document import Document
@@ -70,11 +69,15 @@ class PluginError(RulePackError):
 
 
 def available() -> list[str]:
+    from importlib.metadata import entry_points  # slow to import: only when plugins are used
+
     return sorted(ep.name for ep in entry_points(group=GROUP))
 
 
 def load(names: Iterable[str]) -> dict[str, PluginRule]:
     """Load the named plugins' rules, keyed by code. Unknown names are an error."""
+    from importlib.metadata import entry_points  # slow to import: only when plugins are used
+
     found = {ep.name: ep for ep in entry_points(group=GROUP)}
     rules: dict[str, PluginRule] = {}
     for name in names:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
@@ -289,8 +290,59 @@ def builtin_packs() -> list[tuple[str, str]]:
     return [(f"rules/{f.name}", f.read_text(encoding="utf-8")) for f in files]
 
 
-def load_builtin() -> RuleSet:
-    return build_ruleset(builtin_packs())
+def load_builtin(cache_folder: Path | None = None, code_digest: str = "") -> RuleSet:
+    """The built-in rules; kept as JSON in `cache_folder` so later runs skip the YAML."""
+    packs = builtin_packs()
+    if cache_folder is None:
+        return build_ruleset(packs)
+    import hashlib
+    import json
+
+    h = hashlib.sha256(code_digest.encode())
+    for path, text in packs:
+        h.update(path.encode() + b"\0" + text.encode())
+    digest = h.hexdigest()[:16]
+    file = cache_folder / f"rules-{digest}.json"
+    try:
+        return _ruleset_from_data(json.loads(file.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    ruleset = build_ruleset(packs)
+    try:
+        cache_folder.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(asdict(ruleset)), encoding="utf-8")
+        os.replace(tmp, file)
+    except OSError:
+        pass
+    return ruleset
+
+
+def _ruleset_from_data(data: dict[str, Any]) -> RuleSet:
+    """Inverse of dataclasses.asdict(ruleset) for the JSON cache."""
+    rules = []
+    for r in data["rules"]:
+        m = r["match"]
+        match = TopicModel(
+            phrases=tuple(m["phrases"]),
+            weak=tuple(m["weak"]),
+            near=tuple(Near(tuple(n["terms"]), tuple(n["qualifiers"]), n["window"]) for n in m["near"]),
+            headings=tuple(m["headings"]),
+            exclude=tuple(m["exclude"]),
+            code=m["code"],
+        )
+        fields = {k: v for k, v in r.items() if k not in ("match", "explanation", "addressed_examples", "missing_examples")}
+        rules.append(
+            Rule(
+                **fields,
+                match=match,
+                explanation=Explanation(**r["explanation"]),
+                addressed_examples=tuple(r["addressed_examples"]),
+                missing_examples=tuple(r["missing_examples"]),
+            )
+        )
+    steps = tuple(Step(s["number"], s["title"], tuple(s["sections"])) for s in data["steps"])
+    return RuleSet(tuple(rules), steps)
 
 
 def read_pack_files(paths: Iterable[Path]) -> list[tuple[str, str]]:

@@ -9,17 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .cache import Cache, key
+from .cache import Cache, code_digest, key
 from .document import parse
 from .engine import FileResult, PluginFailure, lint
 from .files import DEFAULT_MAX_BYTES, InputError, decode, read_bytes
 from .matching import Matcher
-from .plugins import load as load_plugins
 from .rules import RuleSet
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -68,13 +66,22 @@ def _run_one(task: Task, matcher: Matcher, cache: Cache | None, digest: str, tod
         return err
 
 
+def _load_plugins(names: tuple[str, ...]) -> dict:
+    if not names:
+        return {}
+    from .plugins import load
+
+    return load(names)
+
+
 # Per worker process: the compiled matcher, built once by the initializer.
 _worker: dict[str, object] = {}
 
 
 def _init_worker(ruleset: RuleSet, cache_root: str | None, digest: str, today: dt.date, plugin_names: tuple[str, ...]) -> None:
-    plugins = load_plugins(plugin_names) if plugin_names else {}
-    _worker.update(matcher=Matcher(ruleset), cache=Cache(Path(cache_root)) if cache_root else None, digest=digest, today=today, plugins=plugins)
+    plugins = _load_plugins(plugin_names)
+    root = Path(cache_root) if cache_root else None
+    _worker.update(matcher=Matcher.cached(ruleset, root, digest), cache=Cache(root) if root else None, digest=digest, today=today, plugins=plugins)
 
 
 def _work(task: Task) -> FileResult | InputError:
@@ -85,8 +92,7 @@ def _work(task: Task) -> FileResult | InputError:
 def ruleset_digest(ruleset: RuleSet) -> str:
     """Rules and the code that applies them: a cached result is reused only when both match."""
     h = hashlib.sha256(repr(ruleset.rules).encode())
-    for source in sorted(Path(__file__).resolve().parent.rglob("*.py")):
-        h.update(source.read_bytes())
+    h.update(code_digest().encode())
     return h.hexdigest()[:16]
 
 
@@ -106,10 +112,12 @@ def run(
         jobs = (os.cpu_count() or 1) if len(tasks) >= PARALLEL_MIN_FILES else 1
     jobs = max(1, min(jobs, len(tasks) or 1))
     if jobs == 1 or any(t.path == "-" for t in tasks):
-        matcher = Matcher(ruleset)
+        matcher = Matcher.cached(ruleset, cache_root, digest)
         cache = Cache(cache_root) if cache_root else None
-        loaded = load_plugins(plugins) if plugins else {}
+        loaded = _load_plugins(plugins)
         return [_run_one(t, matcher, cache, digest, today, stdin, loaded) for t in tasks]
+    from concurrent.futures import ProcessPoolExecutor
+
     chunk = max(1, len(tasks) // (jobs * 8))
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(ruleset, str(cache_root) if cache_root else None, digest, today, plugins)) as pool:
         return list(pool.map(_work, tasks, chunksize=chunk))
