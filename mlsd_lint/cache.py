@@ -7,12 +7,10 @@ be able to make the linter run code.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
+from . import jsonfile
 from .engine import FileResult, Finding, StepCoverage, Suppressed
 from .matching import Evidence
 
@@ -35,18 +33,17 @@ def key(data: bytes, fingerprint: str) -> str:
     return h.hexdigest()
 
 
-def _to_json(result: FileResult) -> str:
+def _to_data(result: FileResult) -> dict:
     data = asdict(result)
     data.pop("path")
     for f in data["findings"]:
         f.pop("path")
     for s in data["suppressed"]:
         s["finding"].pop("path")
-    return json.dumps(data, separators=(",", ":"))
+    return data
 
 
-def _from_json(text: str, path: str) -> FileResult:
-    data = json.loads(text)
+def _from_data(data: dict, path: str) -> FileResult:
     return FileResult(
         path=path,
         findings=tuple(Finding(path=path, **f) for f in data["findings"]),
@@ -61,23 +58,18 @@ class Cache:
         self.root = root
 
     def get(self, cache_key: str, path: str) -> FileResult | None:
-        file = self.root / cache_key[:2] / f"{cache_key}.json"
+        data = jsonfile.read(self.root / cache_key[:2] / f"{cache_key}.json")
         try:
-            return _from_json(file.read_text(encoding="utf-8"), path)
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # missing or damaged entry: lint again
+            return _from_data(data, path) if data is not None else None
+        except (KeyError, TypeError, ValueError):
+            return None  # damaged entry: lint again
 
     def put(self, cache_key: str, result: FileResult) -> None:
-        folder = self.root / cache_key[:2]
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            gitignore = self.root / ".gitignore"
-            if not gitignore.exists():
+        gitignore = self.root / ".gitignore"
+        if not gitignore.exists():
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
                 gitignore.write_text("# Created by mlsd-lint\n*\n", encoding="utf-8")
-            # Write then rename, so a parallel run never reads half an entry.
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(_to_json(result))
-            os.replace(tmp, folder / f"{cache_key}.json")
-        except OSError:
-            pass  # a read-only tree just runs without a cache
+            except OSError:
+                return  # a read-only tree just runs without a cache
+        jsonfile.write(self.root / cache_key[:2] / f"{cache_key}.json", _to_data(result))

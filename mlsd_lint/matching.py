@@ -11,8 +11,6 @@ under it. See docs/matching.md.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import Callable, Iterator, NamedTuple
 from rapidfuzz import fuzz, process
 
 from . import document as doc
+from . import jsonfile
 from .rules import Rule, RuleSet
 from .text import BOUNDARY, LARGE, NUMBER, number_class, phrase_stems, sentences, tokenize, word_count
 
@@ -200,20 +199,14 @@ class Matcher:
         if folder is None:
             return cls(ruleset)
         file = folder / f"matcher-{digest}.json"
-        try:
-            state = json.loads(file.read_text(encoding="utf-8"))
-            if isinstance(state, dict) and state.get("digest") == digest:
+        state = jsonfile.read(file)
+        if isinstance(state, dict) and state.get("digest") == digest:
+            try:
                 return cls(ruleset, state)
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
+            except (KeyError, TypeError, ValueError):
+                pass  # damaged: rebuild
         state = cls.compile(ruleset)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = file.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({**state, "digest": digest}), encoding="utf-8")
-            os.replace(tmp, file)
-        except OSError:
-            pass  # read-only tree: compile each run
+        jsonfile.write(file, {**state, "digest": digest})
         return cls(ruleset, state)
 
     # -- normalisation of document stems -------------------------------------------------

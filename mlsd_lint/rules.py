@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import asdict, dataclass
 from importlib import resources
@@ -296,25 +295,22 @@ def load_builtin(cache_folder: Path | None = None, code_digest: str = "") -> Rul
     if cache_folder is None:
         return build_ruleset(packs)
     import hashlib
-    import json
+
+    from . import jsonfile
 
     h = hashlib.sha256(code_digest.encode())
     for path, text in packs:
         h.update(path.encode() + b"\0" + text.encode())
     digest = h.hexdigest()[:16]
     file = cache_folder / f"rules-{digest}.json"
-    try:
-        return _ruleset_from_data(json.loads(file.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+    data = jsonfile.read(file)
+    if data is not None:
+        try:
+            return _ruleset_from_data(data)
+        except (KeyError, TypeError, ValueError):
+            pass  # damaged: rebuild
     ruleset = build_ruleset(packs)
-    try:
-        cache_folder.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(asdict(ruleset)), encoding="utf-8")
-        os.replace(tmp, file)
-    except OSError:
-        pass
+    jsonfile.write(file, asdict(ruleset))
     return ruleset
 
 

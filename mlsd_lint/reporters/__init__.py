@@ -5,6 +5,7 @@ Modules are imported only when their format is asked for, to keep start-up fast.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Callable
@@ -22,6 +23,21 @@ class Report:
     quiet: bool = False
     show_evidence: bool = False
     show_suppressed: bool = False
+
+
+def relative_path(path: str) -> str:
+    """The path as given, with forward slashes; made relative when it is under the working directory."""
+    if os.path.isabs(path):
+        try:
+            relative = os.path.relpath(path)
+        except ValueError:  # another drive on Windows: no relative form exists
+            relative = path
+        if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
+            path = relative
+    path = path.replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path
 
 
 def renderer(name: str) -> Callable[[Report], str]:

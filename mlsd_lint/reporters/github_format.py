@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from . import Report
-from .sarif_format import relative_path
+from . import Report, relative_path
 
 _COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
@@ -12,28 +11,13 @@ from urllib.parse import quote
 from .. import __version__
 from ..engine import Finding
 from ..rules import Rule
-from . import Report
+from . import Report, relative_path
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/mlsd-lint/mlsd-lint"
 RULES_DOC_URI = "https://github.com/mlsd-lint/mlsd-lint/blob/main/docs/rules.md#"
 FINGERPRINT_KEY = "mlsdLint/v1"
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-
-
-def relative_path(path: str) -> str:
-    """The path as given, with forward slashes; made relative when it is under the working directory."""
-    if os.path.isabs(path):
-        try:
-            relative = os.path.relpath(path)
-        except ValueError:  # another drive on Windows: no relative form exists
-            relative = path
-        if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
-            path = relative
-    path = path.replace("\\", "/")
-    while path.startswith("./"):
-        path = path[2:]
-    return path
 
 
 def _uri(path: str) -> str:
