@@ -98,3 +98,23 @@ def test_yaml_tags_never_construct_objects():
     hostile = "step: 1\ntitle: !!python/object/apply:os.system ['echo pwned']\nrules: []\n"
     with pytest.raises(RulePackError, match="not valid YAML"):
         build_ruleset([("evil.yaml", hostile)])
+
+
+def test_readme_rule_table_lists_every_rule():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    missing = [r.code for r in RULESET.rules if f"| {r.code} | {r.name} |" not in readme]
+    assert not missing, f"README rule table lacks {missing}"
+
+
+def test_production_pack_is_opt_in(run, tmp_path):
+    import json as _json
+
+    path = tmp_path / "d.md"
+    path.write_text("# Doc\n\nNothing here.\n")
+    default = {r["code"] for r in _json.loads(run(str(path), "--format", "json").stdout)}
+    production = {r["code"] for r in _json.loads(run(str(path), "--format", "json", "--profile", "production").stdout)}
+    assert not any(c.startswith("PRD") for c in default)
+    assert {f"PRD{i:03d}" for i in range(1, 11)} <= production
+    listed = {r["code"] for r in _json.loads(run("--list-rules", "--format", "json", "--extend-select", "PRD").stdout)}
+    assert "PRD001" in listed
+    assert "Source" in run("--explain", "PRD002").stdout
