@@ -28,7 +28,7 @@ PROSE_KINDS = frozenset({PARAGRAPH, LIST_ITEM, TABLE_ROW, TABLE_HEADER, BLOCKQUO
 
 _CHECKBOX = re.compile(r"^\[([ xX])\]\s+")
 # "Label: body" lead-ins, as in "- Rollback: revert to the previous model".
-_COLON_LABEL = re.compile(r"^([^:\n]{2,60}?)\s*[:\u2014]\s+(\S.*)$", re.S)
+_COLON_LABEL = re.compile(r"^([^:=\n]{2,60}?)\s*(?:[:=\u2014\u2192]|->|=>)\s*(\S.*)$", re.S)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,9 +36,12 @@ _PLACEHOLDER = re.compile(
     r"|\[(?:[^\]\[]{0,60}(?:name|description|describe|insert|add|fill|todo|tbd|your|e\.g\.)[^\]\[]{0,60})\]",
     re.I,
 )
+# A template's instruction: an imperative verb, then what to write about ("Describe
+# how...", "List the..."). "Document embeddings are stored..." is not one.
 _PROMPT = re.compile(
     r"^\s*(?:[-*>]\s*)?(?:please\s+)?(?:describe|explain|define|list|specify|outline|discuss|consider whether|think about|mention|document|state|identify|provide|add|write|include|note down)\b"
-    r"(?![^.]*\b(?:we|our|us)\b)",
+    r"\s+(?:the|a|an|your|our|how|what|which|why|when|where|who|any|all|each|every|whether|if|here|below|key|main|potential|possible|relevant|expected|known|at least)\b"
+    r"(?![^.]*\b(?:we|us)\b)",
     re.I,
 )
 _QUESTION_TAIL = re.compile(r"\?[\s)*_\"'`\]]*$")

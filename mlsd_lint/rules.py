@@ -117,8 +117,12 @@ def _strings(value: Any, path: str, rule: str | None, key: str) -> tuple[str, ..
         return ()
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+    if not isinstance(value, list):
         raise RulePackError(path, "must be a list of non-empty strings", rule, key)
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            hint = " (YAML reads yes/no/true/false/numbers as non-strings: quote it)" if isinstance(item, (bool, int, float)) else ""
+            raise RulePackError(path, f"must be a list of non-empty strings; item {i + 1} is {item!r}{hint}", rule, key)
     return tuple(value)
 
 

@@ -44,9 +44,21 @@ BOUNDARY = "|"  # a token no phrase contains
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 
 
+# British -ise/-isation spellings of verbs design docs use, read as -ize: the Porter
+# stemmer would keep "randomised" and "randomized" apart.
+_BRITISH = re.compile(
+    r"\b(random|optim|normal|standard|summar|priorit|categor|token|anonym|pseudonym|container|parallel|"
+    r"serial|vector|regular|minim|maxim|util|visual|custom|personal|general|final|author|organ|recogn|"
+    r"stabil|material|central|special|real|initial|monet|operational|industrial|local|emphas|character)"
+    r"is(e|ed|es|er|ers|ing|ation|ations)\b"
+)
+
+
 def normalize(text: str) -> str:
     """Lower-case, fold unicode compatibility forms and join single-letter pairs."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    if "is" in text:
+        text = _BRITISH.sub(r"\1iz\2", text)
     return _PREFIX.sub(r"\1", _LETTER_PAIR.sub(r"\1\2", text))
 
 
@@ -60,7 +72,9 @@ _STEM_OVERRIDES = {
     "parallelism": "parallelism",
     "objective": "objective", "objectives": "objective",
     "probably": "probably",
-    "authorization": "authoriz", "authorisation": "authoriz", "authorized": "authoriz", "authorised": "authoriz",
+    "authorization": "authoriz", "authorized": "authoriz",
+    "catalogue": "catalog", "catalogues": "catalog",
+    "alarming": "alarming", "availability": "availability",
 }
 
 
