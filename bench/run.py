@@ -143,10 +143,21 @@ def main() -> int:
         cold = median([EXE, "--no-cache", str(small)], repeat)
         print(row("bare import of the runtime dependencies", imports))
         print(row("mlsd-lint --no-cache", cold, extra=f"ratio to imports {cold / imports:.2f}x (target <= 1.3x)"))
+        # The usual case in a repository: compiled rules cached, but a doc never seen
+        # before (each run lints a new variant, so no result comes from the cache).
+        rules_cache = work / "rules-cache"
+        variants = []
+        for i in range(repeat + 1):
+            variant = work / f"small-{i}.md"
+            variant.write_text(small.read_text(encoding="utf-8") + f"\n<!-- run {i} -->\n", encoding="utf-8")
+            variants.append(variant)
+        timed([EXE, "--cache-dir", str(rules_cache), str(variants[0])])
+        warm_rules = statistics.median(timed([EXE, "--cache-dir", str(rules_cache), str(v)])[0] for v in variants[1:])
+        print(row("mlsd-lint, rules cache warm, new doc", warm_rules, extra=f"ratio to imports {warm_rules / imports:.2f}x"))
         mdl = shutil.which("markdownlint-cli2")
         if mdl:
             peer = median([mdl, str(small)], repeat)
-            print(row("markdownlint-cli2", peer, extra=f"mlsd-lint / markdownlint-cli2 {cold / peer:.2f}x (target <= 0.4x)"))
+            print(row("markdownlint-cli2", peer, extra=f"mlsd-lint / markdownlint-cli2 {cold / peer:.2f}x --no-cache, {warm_rules / peer:.2f}x rules cached (target <= 0.4x)"))
         else:
             print("  markdownlint-cli2 not on PATH: peer comparison skipped (npm install -g markdownlint-cli2)")
 
