@@ -164,9 +164,9 @@ def test_bad_front_matter_names_file_and_line(run, write):
     assert f"{path}: line " in result.stderr and "front matter" in result.stderr
 
 
-def test_python_dash_m_works():
+def test_python_dash_m_works(tmp_path):
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "mlsd_lint", "--version"], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "mlsd_lint", "--version"], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0 and __version__ in proc.stdout

@@ -112,10 +112,11 @@ def test_unreadable_file(run, write, monkeypatch):
     assert [r["path"] for r in rows] == [good]
 
 
-def test_stdin_closed():
+def test_stdin_closed(tmp_path):
+    # Run from outside the checkout: `python -m` puts the working directory first on sys.path.
     proc = subprocess.run(
         ["bash", "-c", f'exec 0<&-; "{sys.executable}" -m mlsd_lint --no-cache -'],
-        capture_output=True, text=True,
+        capture_output=True, text=True, cwd=tmp_path,
     )
     assert proc.returncode == 2
     assert "<stdin>: standard input is not available" in proc.stderr and "Traceback" not in proc.stderr
@@ -140,11 +141,14 @@ def test_output_is_identical_across_jobs_and_cache(write, tmp_path):
     base = [sys.executable, "-m", "mlsd_lint", str(docs), "--format", "json"]
     cache = ["--cache-dir", str(tmp_path / "cache")]
     outputs = [
-        subprocess.run(base + ["--jobs", "1", "--no-cache"], capture_output=True).stdout,
-        subprocess.run(base + ["--jobs", "2", "--no-cache"], capture_output=True).stdout,
-        subprocess.run(base + ["--jobs", "1", *cache], capture_output=True).stdout,  # fills the cache
-        subprocess.run(base + ["--jobs", "1", *cache], capture_output=True).stdout,  # reads it
-        subprocess.run(base + ["--jobs", "2", *cache], capture_output=True).stdout,
+        subprocess.run(base + args, capture_output=True, cwd=tmp_path).stdout
+        for args in (
+            ["--jobs", "1", "--no-cache"],
+            ["--jobs", "2", "--no-cache"],
+            ["--jobs", "1", *cache],  # fills the cache
+            ["--jobs", "1", *cache],  # reads it
+            ["--jobs", "2", *cache],
+        )
     ]
     assert outputs[0] and json.loads(outputs[0])
     assert all(out == outputs[0] for out in outputs)
