@@ -26,3 +26,17 @@ def test_sketchy_example_gets_located_findings(run):
     assert [r["line"] for r in empty] == [19]
     # Missing topics point at the heading of the section where they belong.
     assert {r["line"] for r in rows if r["code"] == "EVL001"} == {15}
+
+
+def test_show_evidence_locates_every_addressed_topic_of_the_thorough_example(run):
+    import json as _json
+
+    path = str(EXAMPLES / "thorough-fraud-detection.md")
+    coverage = _json.loads(run(path, "--format", "coverage").stdout)[0]["rules"]
+    topics = [r for r in coverage if not r["code"].startswith(("DOC", "SUP"))]
+    assert len(topics) == 50 and all(r["addressed"] for r in topics)
+    lines = len(open(path, encoding="utf-8").read().splitlines())
+    for r in topics:
+        assert 1 <= r["line"] <= lines and r["section"] and r["phrase"] and r["confidence"] >= 0.5, r
+    text = run(path, "--show-evidence").stdout
+    assert text.count(" addressed in '") == 50
