@@ -126,7 +126,7 @@ def lint(
     return FileResult(
         path=document.path,
         findings=tuple(sorted(findings, key=Finding.sort_key)),
-        evidence=tuple(sorted(evidence.values(), key=lambda e: (e.line, e.code))),
+        evidence=tuple(sorted((e for e in evidence.values() if e.code in selected), key=lambda e: (e.line, e.code))),
         coverage=tuple(coverage),
         suppressed=tuple(sorted(suppressed, key=lambda s: s.finding.sort_key())),
     )
