@@ -54,7 +54,7 @@ _DEFERRED = re.compile(
 # Sections whose content is not the design: questions still to answer, what the
 # doc leaves out, reading lists. Matched against the whole title, less numbering.
 _NON_COUNTING_SECTION = re.compile(
-    r"^(?:.*\bquestions?\b.*|out of scope\b.*|faq|further reading|references?|resources|bibliography|links|exercises?)$",
+    r"^(?:.*\bquestions?\b.*|out of scope\b.*|not (?:yet )?covered\b.*|future work\b.*|faq|further reading|references?|resources|bibliography|links|exercises?)$",
     re.I,
 )
 _NUMBERING = re.compile(r"^\s*(?:[0-9]+(?:\.[0-9]+)*\.?|[ivxlc]+\.|[a-z]\))\s+", re.I)
@@ -374,7 +374,11 @@ class Matcher:
                 continue
             if word_count(block.body) < 3 or _is_excluded_text(block.body) or _is_excluded_text(block.label):
                 continue
-            for r_i in self._heading_rules(block.label):
+            named = self._heading_rules(block.label)
+            if named:
+                # the rule's excludes read the whole block: "is_rollback: a price-drop promo"
+                named -= {h.entry.rule for h in self._index.scan(self._stems(block.text)) if h.entry.kind is EXCLUDE}
+            for r_i in named:
                 offer(r_i, 0.9, block.line, HEADING, block.label, block.section, block.text[:200])
 
     def _heading_rules(self, title: str) -> set[int]:

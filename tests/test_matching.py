@@ -133,3 +133,31 @@ def test_deferred_topics_and_italic_template_guidance_do_not_count(matcher):
 def test_the_document_title_is_not_a_topic_heading(matcher):
     text = "# A/A test platform\n\nThis service stores experiment results for the analytics team.\n"
     assert "EXP001" not in evidence(matcher, text)
+
+
+def test_future_work_and_not_covered_sections_do_not_count(matcher):
+    for heading in ("Future work", "Not covered yet"):
+        text = f"# Doc\n\n## Design\n\nText here.\n\n## {heading}\n\nAn A/B test on 5% of users for two weeks.\n"
+        assert "EXP002" not in evidence(matcher, text), heading
+
+
+def test_a_rules_excludes_read_the_whole_labelled_block(matcher):
+    from mlsd_lint.matching import Matcher
+    from mlsd_lint.rules import build_ruleset
+
+    pack = """\
+step: 8
+title: Ops
+rules:
+  - code: TST003
+    name: rollback-test
+    title: t
+    message: m.
+    match:
+      headings: [rollback]
+      exclude: [price drop]
+    explanation: {what: w, why: y, how: h}
+"""
+    m = Matcher(build_ruleset([("t.yaml", pack)]))
+    assert "TST003" in m.evidence(parse("- **Rollback**: revert to the previous model in one step.\n"))
+    assert "TST003" not in m.evidence(parse("- **is_rollback**: the product is in a price drop promotion this week.\n"))
