@@ -119,14 +119,13 @@ def _variants(stems: tuple[str, ...]) -> set[tuple[str, ...]]:
 _BRACKETED = re.compile(r"^\s*\[[^\]]{3,}\]\s*[.:]?\s*$")  # "[Expected impact and KPIs]": a slot left unfilled
 
 
+# All of the above in one pass: this runs on every sentence of every document.
+# (^ and $ keep their meaning inside the alternation: no MULTILINE flag.)
+_EXCLUDED = re.compile("|".join(f"(?:{p.pattern})" for p in (_QUESTION_TAIL, _PLACEHOLDER, _PROMPT, _BRACKETED, _DEFERRED)), re.I)
+
+
 def _is_excluded_text(text: str) -> bool:
-    return bool(
-        _QUESTION_TAIL.search(text)
-        or _PLACEHOLDER.search(text)
-        or _PROMPT.match(text)
-        or _BRACKETED.match(text)
-        or _DEFERRED.search(text)
-    )
+    return _EXCLUDED.search(text) is not None
 
 
 class Matcher:

@@ -56,7 +56,9 @@ _BRITISH = re.compile(
 
 def normalize(text: str) -> str:
     """Lower-case, fold unicode compatibility forms and join single-letter pairs."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = text.lower()
     if "is" in text:
         text = _BRITISH.sub(r"\1iz\2", text)
     return _PREFIX.sub(r"\1", _LETTER_PAIR.sub(r"\1\2", text))
