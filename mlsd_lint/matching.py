@@ -298,15 +298,21 @@ class Matcher:
         best: dict[int, tuple[float, int, str, str, int, str, str]] = {}
         weak_seen: dict[int, dict[tuple[str, ...], tuple[int, str, int, str]]] = defaultdict(dict)
 
+        # Rules whose evidence cannot improve (full confidence; later lines lose ties):
+        # their further hits are skipped, which is most hits in a thorough doc.
+        settled: set[int] = set()
+
         def offer(r_i: int, confidence: float, line: int, kind: str, phrase: str, section: int, text: str) -> None:
             old = best.get(r_i)
             if old is None or (confidence, -line) > old[:2]:
                 best[r_i] = (confidence, -line, kind, phrase, section, text, "")
+                if confidence >= 1.0:
+                    settled.add(r_i)
 
         for unit in self.units(document, ctx.muted):
             if not unit.in_code:
                 words[unit.section] += len(unit.stems)
-            hits = self._index.scan(unit.stems)
+            hits = self._index.scan(unit.stems, settled)
             if not hits:
                 continue
             excluded = {h.entry.rule for h in hits if h.entry.kind is EXCLUDE}
@@ -315,7 +321,7 @@ class Matcher:
             for h in hits:
                 e = h.entry
                 r_i = e.rule
-                if r_i in excluded or (unit.in_code and not rules[r_i].match.code):
+                if r_i in settled or r_i in excluded or (unit.in_code and not rules[r_i].match.code):
                     continue
                 kind = e.kind
                 if kind is STRONG:
@@ -422,12 +428,12 @@ class _PhraseIndex:
         wild = [v for e in entries if NUMBER in e.stems or LARGE in e.stems for v in _number_variants(e)]
         self.wild = _keyed(wild)
 
-    def scan(self, stems: tuple[str, ...]) -> list[_Hit]:
-        """Every phrase occurrence in a sentence's stems."""
-        hits = _scan(stems, self.literal)
+    def scan(self, stems: tuple[str, ...], skip: set[int] | frozenset[int] = frozenset()) -> list[_Hit]:
+        """Every phrase occurrence in a sentence's stems, but for the rules in `skip`."""
+        hits = _scan(stems, self.literal, skip)
         if self.wild and any(s[:1].isdigit() for s in stems):
             view = tuple(number_class(s) if s[:1].isdigit() else s for s in stems)
-            hits += _scan(view, self.wild)
+            hits += _scan(view, self.wild, skip)
         return hits
 
 
@@ -439,7 +445,7 @@ def _number_variants(entry: _Entry) -> list[_Entry]:
     return out
 
 
-def _scan(stems: tuple[str, ...], index: dict[str, list[_Entry]]) -> list[_Hit]:
+def _scan(stems: tuple[str, ...], index: dict[str, list[_Entry]], skip: set[int] | frozenset[int]) -> list[_Hit]:
     found = [(i, s) for i, s in enumerate(stems) if s in index]
     if len(stems) > 1:
         pairs = [a + " " + b for a, b in zip(stems, stems[1:])]
@@ -453,6 +459,8 @@ def _scan(stems: tuple[str, ...], index: dict[str, list[_Entry]]) -> list[_Hit]:
         # list separators don't count towards `near` distances
         pos = i - stems[:i].count(BOUNDARY) if has_boundary else i
         for entry in index[key]:
+            if entry.rule in skip:
+                continue
             k = len(entry.stems)
             if k <= 2 or stems[i : i + k] == entry.stems:
                 hits.append(_Hit(entry, pos))
