@@ -17,7 +17,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-import yaml
 
 CONFIG_NAMES = (".mlsd-lint.toml", "mlsd-lint.toml", ".mlsd-lint.yaml", "pyproject.toml")
 LEVELS = ("error", "warning", "info", "off")
@@ -174,6 +173,8 @@ def read_file(path: Path) -> tuple[dict[str, Any] | None, str]:
         raise ConfigError(shown, f"cannot read ({getattr(err, 'strerror', None) or err})") from None
     if path.suffix in (".yaml", ".yml"):
         try:
+            import yaml  # only YAML configs need it
+
             data = yaml.safe_load(text)
         except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)

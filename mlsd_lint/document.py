@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterator
 
-import yaml
 from markdown_it import MarkdownIt
 
 # Block kinds. Prose kinds are what topic rules read; code and html are kept
@@ -117,6 +116,7 @@ def _split_front_matter(source: str) -> tuple[str, dict[str, Any], str | None]:
         # Unterminated: CommonMark reads it as a thematic break and text; so do we.
         return source, {}, None
     raw = "\n".join(lines[1:end])
+    import yaml  # only documents with front matter need it
     blanked = "\n" * (end + 1) + "\n".join(lines[end + 1 :])
     try:
         data = yaml.safe_load(raw) if raw.strip() else {}

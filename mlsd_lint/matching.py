@@ -17,7 +17,6 @@ from pathlib import Path
 from dataclasses import dataclass
 from typing import Callable, Iterator, NamedTuple
 
-from rapidfuzz import fuzz, process
 
 from . import document as doc
 from . import jsonfile
@@ -219,7 +218,11 @@ class Matcher:
         if cached is not None:
             return cached
         candidates = [w for w in self._by_initial.get(stem[:2], ()) if abs(len(w) - len(stem)) <= 2]
-        best = process.extractOne(stem, candidates, scorer=fuzz.ratio, score_cutoff=88) if candidates else None
+        best = None
+        if candidates:
+            from rapidfuzz import fuzz, process  # only long words the packs don't know get here
+
+            best = process.extractOne(stem, candidates, scorer=fuzz.ratio, score_cutoff=88)
         fixed = best[0] if best else stem
         self._typo_cache[stem] = fixed
         return fixed

@@ -8,7 +8,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
 
 SEVERITIES = ("error", "warning", "info")
 CHECKS = ("topic", "placeholder", "empty-section", "unused-suppression", "unknown-suppression", "expired-suppression")
@@ -223,6 +222,8 @@ def _rule(raw: Any, path: str, step: int, step_title: str, default: bool = True)
 
 def parse_pack(text: str, path: str) -> tuple[Step, list[Rule]]:
     """Validate one pack's YAML text; raise RulePackError naming file, rule and key."""
+    import yaml  # not needed when the parsed packs come from the cache
+
     try:
         # libyaml's safe loader when present: the same safety, many times faster.
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
