@@ -318,8 +318,8 @@ def _lint(paths: list[str], opts, session: "_Session") -> int:
         Path(opts["output_file"]).write_text(output, encoding="utf-8")
     else:
         click.echo(output, nl=False)
-    for err in errors:
-        _error(str(err))
+    for problem in errors:
+        _error(str(problem))
     if errors:
         return EXIT_ERROR
     for result in results:

@@ -119,10 +119,10 @@ def lint(
     findings, suppressed = _apply_suppressions(document, findings, matcher.ruleset, selected, today, make)
 
     coverage = []
-    for step in matcher.ruleset.steps:
-        in_step = [r for r in topic_rules if r.step == step.number]
+    for pack_step in matcher.ruleset.steps:
+        in_step = [r for r in topic_rules if r.step == pack_step.number]
         if in_step:
-            coverage.append(StepCoverage(step.number, step.title, sum(r.code in evidence for r in in_step), len(in_step)))
+            coverage.append(StepCoverage(pack_step.number, pack_step.title, sum(r.code in evidence for r in in_step), len(in_step)))
     return FileResult(
         path=document.path,
         findings=tuple(sorted(findings, key=Finding.sort_key)),

@@ -357,9 +357,9 @@ class Matcher:
         # Weak terms outside their home count when two different ones agree.
         for r_i, seen in weak_seen.items():
             if r_i not in best and len(seen) >= 2:
-                line, _, section, text = min(seen.values())
+                line, _, s_first, text = min(seen.values())
                 phrases = " + ".join(sorted({v[1] for v in seen.values()}))
-                offer(r_i, 0.6, line, WEAK, phrases, section, text)
+                offer(r_i, 0.6, line, WEAK, phrases, s_first, text)
         substantive = _substantive_sections(document, words)
         for r_i, titled in ctx.topic_sections.items():
             for s_i in sorted(titled):

@@ -56,10 +56,10 @@ def render(report: Report) -> str:
     for result in report.results:
         entries.extend((f, None) for f in result.findings)
         for s in result.suppressed:
-            suppression = {"kind": s.kind}
+            waiver = {"kind": s.kind}
             if s.reason:
-                suppression["justification"] = s.reason
-            entries.append((s.finding, suppression))
+                waiver["justification"] = s.reason
+            entries.append((s.finding, waiver))
     entries.sort(key=lambda entry: (entry[0].sort_key(), entry[1] is not None))
 
     results: list[dict[str, Any]] = []
