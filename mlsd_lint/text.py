@@ -77,6 +77,7 @@ _STEM_OVERRIDES = {
     "authorization": "authoriz", "authorized": "authoriz",
     "catalogue": "catalog", "catalogues": "catalog",
     "alarming": "alarming", "availability": "availability",
+    "observability": "observability",  # not "observation"
 }
 
 
