@@ -104,6 +104,16 @@ def phrase_stems(phrase: str) -> tuple[str, ...]:
     return tuple(slots.get(s, s) for s in stems if s != BOUNDARY)
 
 
+def shrunk_phrase(phrase: str) -> str | None:
+    """How a phrase reads once stop words are dropped, when that loses words: a hint
+    for pack authors ("on device" is just "device"). None when nothing is lost."""
+    words = _TOKEN.findall(_SEPARATOR.sub(" | ", normalize(_SLOT.sub(" 0 ", phrase))))
+    kept = [w for w in words if w not in STOPWORDS and w != "|"]
+    if len(words) >= 2 and len(kept) < len([w for w in words if w != "|"]):
+        return " ".join(kept) or "(nothing)"
+    return None
+
+
 def number_class(token: str) -> str:
     """NUMBER or LARGE, for a token that starts with a digit."""
     if _MAGNITUDE.match(token):

@@ -193,3 +193,11 @@ def test_rule_packs_and_extend_must_stay_inside_the_repository(run, write, tmp_p
     write("repo/.mlsd-lint.toml", 'extend = "../outside/base.toml"\n')
     result = run(path)
     assert result.exit_code == 2 and "extends '../outside/base.toml', which is outside the repository" in result.stderr
+
+
+def test_check_rules_notes_phrases_that_stop_words_shrink(run, write):
+    pack = write("p.yaml", TEAM_PACK.replace("phrases: [chargeback window]", "phrases: [chargeback window, window of the chargeback]"))
+    result = run("--check-rules", pack)
+    assert result.exit_code == 0
+    assert "note  phrase 'window of the chargeback' is matched as 'window chargeback'" in result.stdout
+    assert "note  phrase 'chargeback window'" not in result.stdout

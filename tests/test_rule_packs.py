@@ -118,3 +118,26 @@ def test_production_pack_is_opt_in(run, tmp_path):
     listed = {r["code"] for r in _json.loads(run("--list-rules", "--format", "json", "--extend-select", "PRD").stdout)}
     assert "PRD001" in listed
     assert "Source" in run("--explain", "PRD002").stdout
+
+
+HYGIENE = [r for r in RULESET.rules if r.check != "topic" and (r.addressed_examples or r.missing_examples)]
+
+
+@pytest.mark.parametrize(
+    "code, text, fires",
+    [pytest.param(r.code, t, False, id=f"{r.code}-clean-{i}") for r in HYGIENE for i, t in enumerate(r.addressed_examples)]
+    + [pytest.param(r.code, t, True, id=f"{r.code}-fires-{i}") for r in HYGIENE for i, t in enumerate(r.missing_examples)],
+)
+def test_hygiene_rule_examples(matcher, code, text, fires):
+    from mlsd_lint.document import parse
+    from mlsd_lint.engine import lint
+
+    found = [f for f in lint(parse(text), matcher, frozenset({code})).findings if f.code == code]
+    assert bool(found) is fires, text
+
+
+def test_check_rules_passes_on_every_builtin_pack(run):
+    rules_dir = Path(__file__).resolve().parent.parent / "rules"
+    result = run("--check-rules", str(rules_dir))
+    assert result.exit_code == 0, result.stdout[-2000:]
+    assert " examples pass." in result.stdout and "fail" not in result.stdout.splitlines()[-1]
