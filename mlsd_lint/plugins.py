@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Iterable, Protocol, runtime_checkable
 
 from .document import Document
-from .rules import SEVERITIES, Explanation, Rule, RulePackError
+from .rules import PLUGIN_CHECK, SEVERITIES, Explanation, Rule, RulePackError
 
 GROUP = "mlsd_lint.rules"
 
@@ -66,12 +66,6 @@ class PluginRule(Protocol):
 
 class PluginError(RulePackError):
     pass
-
-
-def available() -> list[str]:
-    from importlib.metadata import entry_points  # slow to import: only when plugins are used
-
-    return sorted(ep.name for ep in entry_points(group=GROUP))
 
 
 def load(names: Iterable[str]) -> dict[str, PluginRule]:
@@ -112,6 +106,6 @@ def as_rule(plugin: PluginRule, name: str) -> Rule:
         question="",
         explanation=Explanation(what=doc, why=getattr(plugin, "why", "See the plugin's documentation."), how=getattr(plugin, "how", "See the plugin's documentation.")),
         severity=plugin.severity,
-        check="plugin",
+        check=PLUGIN_CHECK,
         pack=f"plugin:{name}",
     )
