@@ -171,7 +171,7 @@ def _inline_text(raw: str) -> tuple[str, str]:
 
 def _label_and_body(text: str, lead: str) -> tuple[str, int]:
     """The block's lead-in label, and where its body starts in `text`."""
-    if lead and text.startswith(lead):
+    if lead and text.startswith(lead) and len(lead.split()) <= 8:  # a bold sentence is not a label
         rest = text[len(lead) :]
         return lead.strip().rstrip(":"), len(text) - len(rest.lstrip(" :\u2014-\u2013"))
     match = _COLON_LABEL.match(text)
