@@ -115,8 +115,8 @@ def cli(paths: Sequence[str], **opts) -> None:
     from .rules import RulePackError
     from .selection import SelectorError, match
 
-    session = _Session(opts)
     try:
+        session = _Session(opts)
         if opts["config_path"] and not Path(opts["config_path"]).is_file():
             raise ConfigError(opts["config_path"], "no such config file")
         if opts["check_rules"]:

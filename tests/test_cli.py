@@ -170,3 +170,12 @@ def test_python_dash_m_works(tmp_path):
 
     proc = subprocess.run([sys.executable, "-m", "mlsd_lint", "--version"], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0 and __version__ in proc.stdout
+
+
+def test_a_broken_builtin_pack_is_a_clear_error_not_a_traceback(run, write, monkeypatch):
+    import mlsd_lint.rules as rules
+
+    monkeypatch.setattr(rules, "builtin_packs", lambda: [("rules/99-broken.yaml", "step: 1\ntitle: T\nrules: [{code: X}]\n")])
+    result = run(write("d.md", SKETCH), "--no-cache")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("mlsd-lint: rules/99-broken.yaml: ") and "Traceback" not in result.stderr
