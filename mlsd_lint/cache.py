@@ -7,6 +7,7 @@ be able to make the linter run code.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from dataclasses import asdict
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .matching import Evidence
 CACHE_DIR = ".mlsd_lint_cache"
 
 
+@lru_cache(maxsize=1)
 def code_digest() -> str:
     """mlsd-lint's own code: cached results are reused only by the code that made them."""
     h = hashlib.sha256()
