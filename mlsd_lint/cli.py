@@ -7,7 +7,6 @@ configuration.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sys
