@@ -12,16 +12,21 @@ under it. See docs/matching.md.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
-from pathlib import Path
 from dataclasses import dataclass
-from typing import Callable, Iterator, NamedTuple
+from itertools import compress, count, islice
+from pathlib import Path
+from typing import Iterable, Iterator, NamedTuple
 
 
 from . import document as doc
 from . import jsonfile
 from .rules import Rule, RuleSet
-from .text import BOUNDARY, LARGE, NUMBER, number_class, phrase_stems, sentences, tokenize, word_count
+from .text import (
+    BOUNDARY, LARGE, NUMBER, STOPWORDS, UNIT_BREAK, joined_words, number_class, phrase_stems, sentences, stem, tokenize,
+    word_count, words,
+)
 
 STRONG, WEAK, HEADING, NEAR = "phrase", "weak", "heading", "near"
 EXCLUDE, NEAR_TERM, NEAR_QUALIFIER = "exclude", "near-term", "near-qualifier"
@@ -74,14 +79,6 @@ class Evidence:
     kind: str
     confidence: float
     text: str
-
-
-class _Unit(NamedTuple):
-    stems: tuple[str, ...]
-    line: int
-    section: int
-    text: str
-    in_code: bool = False
 
 
 class _Entry(NamedTuple):
@@ -140,6 +137,7 @@ class Matcher:
         # sentences where one of their rule's near-terms already occurred.
         self._qualifiers = _PhraseIndex([e for e in entries if e.kind is NEAR_QUALIFIER])
         self._index = _PhraseIndex([e for e in entries if e.kind is not NEAR_QUALIFIER])
+        self._excludes = _PhraseIndex([e for e in entries if e.kind is EXCLUDE])
         headings: dict[str, list[_Entry]] = defaultdict(list)
         for st, r, text in state["headings"]:
             headings[st[0]].append(_Entry(tuple(st), r, HEADING, text))
@@ -151,6 +149,12 @@ class Matcher:
                 by_initial[word[:2]].append(word)
         self._by_initial = dict(by_initial)
         self._typo_cache: dict[str, str] = {}
+        # Per-process memos of pure functions of a word or a title: most words and
+        # headings recur from one doc to the next. Bounded (see _remember).
+        self._word_stems: dict[str, str] = {}  # word as written -> stem ("" for a stop word)
+        self._number_classes: dict[str, str] = {}  # stem of a number -> NUMBER or LARGE
+        self._title_steps: dict[str, int | None] = {}
+        self._title_rules: dict[str, frozenset[int]] = {}
         steps: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
         for st, number in state["steps"]:
             steps[st[0]].append((tuple(st), number))
@@ -227,9 +231,34 @@ class Matcher:
         self._typo_cache[stem] = fixed
         return fixed
 
+    def _word_stem(self, word: str) -> str:
+        if word in STOPWORDS:
+            return ""
+        if word == "|":
+            return BOUNDARY
+        if word == UNIT_BREAK:
+            return UNIT_BREAK
+        s = stem(word)
+        if len(s) >= 7 and s not in self._vocab:
+            s = self._correct(s)
+        if s[:1].isdigit():
+            self._number_classes[s] = number_class(s)
+        return s
+
+    def _stem_words(self, words: list[str]) -> list[str]:
+        """Stems of normalised words, stop words dropped: a dict lookup per word."""
+        table = self._word_stems
+        new = set(words).difference(table)
+        if new:
+            if len(table) > _MEMO_LIMIT:
+                table.clear()
+                new = set(words)
+            for word in new:
+                table[word] = self._word_stem(word)
+        return list(filter(None, map(table.__getitem__, words)))
+
     def _stems(self, text: str) -> tuple[str, ...]:
-        vocab = self._vocab
-        return tuple([s if len(s) < 7 or s in vocab else self._correct(s) for s in tokenize(text)])
+        return tuple(self._stem_words(words(text)))
 
     # -- sections --------------------------------------------------------------------------
 
@@ -244,6 +273,12 @@ class Matcher:
         return steps
 
     def _title_step(self, title: str) -> int | None:
+        memo = self._title_steps
+        if title not in memo:
+            _remember(memo, title, self._find_title_step(title))
+        return memo[title]
+
+    def _find_title_step(self, title: str) -> int | None:
         stems = tokenize(title)
         # The most specific phrase wins ("model monitoring" over "model"), then the earliest.
         best: tuple[int, int, int] | None = None  # (-length, position, step)
@@ -265,27 +300,32 @@ class Matcher:
 
     # -- matching --------------------------------------------------------------------------
 
-    def units(self, document: doc.Document, muted: list[bool]) -> Iterator[_Unit]:
-        """Sentences that may count as evidence, one at a time (a big doc is never held twice)."""
+    def _batches(self, document: doc.Document, muted: list[bool]) -> Iterator[_Batch]:
+        """Sentences that may count as evidence, a batch at a time (a big doc is never held twice)."""
+        batch, size = _Batch([], [], [], []), 0
         for block in document.blocks:
             if muted[block.section]:
                 continue
             kind = block.kind
             if kind == doc.CODE:
-                if self._code_counts:
-                    yield _Unit(self._stems(block.text), block.line, block.section, block.text, True)
-                continue
-            if kind not in doc.PROSE_KINDS or block.checkbox == " ":
-                continue
-            if block.italic and "?" in block.text:
-                continue  # a template's guidance: "_Which users? How will we handle reject inference?_"
-            if kind == doc.TABLE_HEADER or (kind == doc.TABLE_ROW and not word_count(block.body)):
-                continue  # column titles, and rows that name a topic but leave the answer empty
-            for offset, sentence in sentences(block.text):
-                if _is_excluded_text(sentence):
+                if not self._code_counts:
                     continue
-                line = block.line + block.text.count("\n", 0, offset) if offset else block.line
-                yield _Unit(self._stems(sentence), line, block.section, sentence.strip())
+                batch.add(block, 0, block.text, True)
+            else:
+                if kind not in doc.PROSE_KINDS or block.checkbox == " ":
+                    continue
+                if block.italic and "?" in block.text:
+                    continue  # a template's guidance: "_Which users? How will we handle reject inference?_"
+                if kind == doc.TABLE_HEADER or (kind == doc.TABLE_ROW and not word_count(block.body)):
+                    continue  # column titles, and rows that name a topic but leave the answer empty
+                for offset, sentence in sentences(block.text):
+                    batch.add(block, offset, sentence, False)
+            size += len(block.text)
+            if size >= _BATCH_CHARS:
+                yield batch
+                batch, size = _Batch([], [], [], []), 0
+        if batch.texts:
+            yield batch
 
     def evidence(self, document: doc.Document) -> dict[str, Evidence]:
         """The best evidence found for each topic rule the document addresses."""
@@ -295,65 +335,17 @@ class Matcher:
         """Evidence per addressed rule code, and the checklist step of each section."""
         ctx = self._context(document)
         rules = self.rules
-        words = [0] * len(document.sections)  # prose words per section, for titled-topic evidence
         sections = document.sections
-        # Best so far per rule, as (confidence, -line, kind, phrase, unit/section payload).
-        best: dict[int, tuple[float, int, str, str, int, str, str]] = {}
-        weak_seen: dict[int, dict[tuple[str, ...], tuple[int, str, int, str]]] = defaultdict(dict)
-
-        # Rules whose evidence cannot improve (full confidence; later lines lose ties):
-        # their further hits are skipped, which is most hits in a thorough doc.
-        settled: set[int] = set()
-
-        def offer(r_i: int, confidence: float, line: int, kind: str, phrase: str, section: int, text: str) -> None:
-            old = best.get(r_i)
-            if old is None or (confidence, -line) > old[:2]:
-                best[r_i] = (confidence, -line, kind, phrase, section, text, "")
-                if confidence >= 1.0:
-                    settled.add(r_i)
-
-        for unit in self.units(document, ctx.muted):
-            if not unit.in_code:
-                words[unit.section] += len(unit.stems)
-            hits = self._index.scan(unit.stems, settled)
-            if not hits:
-                continue
-            excluded = {h.entry.rule for h in hits if h.entry.kind is EXCLUDE}
-            near_hits: dict[tuple[int, int, str], list[int]] | None = None
-            step = ctx.steps[unit.section]
-            for h in hits:
-                e = h.entry
-                r_i = e.rule
-                if r_i in settled or r_i in excluded or (unit.in_code and not rules[r_i].match.code):
-                    continue
-                kind = e.kind
-                if kind is STRONG:
-                    home = step == rules[r_i].step or unit.section in ctx.topic_sections.get(r_i, ())
-                    offer(r_i, 1.0 if home else 0.9, unit.line, STRONG, e.text, unit.section, unit.text)
-                elif kind is WEAK:
-                    if _inside_longer(h, hits):
-                        continue  # "classification" inside "text classification"
-                    home = step == rules[r_i].step or unit.section in ctx.topic_sections.get(r_i, ())
-                    weak_seen[r_i].setdefault(e.stems, (unit.line, e.text, unit.section, unit.text))
-                    if home:
-                        offer(r_i, 0.7, unit.line, WEAK, e.text, unit.section, unit.text)
-                elif kind is NEAR_TERM:
-                    if near_hits is None:
-                        near_hits = defaultdict(list)
-                    near_hits[(r_i, e.near, kind)].append(h.pos)
-            if near_hits:
-                wanted = {r_i for r_i, _, _ in near_hits} - excluded
-                for q in self._qualifiers.scan(unit.stems):
-                    if q.entry.rule in wanted:
-                        near_hits[(q.entry.rule, q.entry.near, NEAR_QUALIFIER)].append(q.pos)
-                for (r_i, n_i, kind), terms in near_hits.items():
-                    if kind is not NEAR_TERM:
-                        continue
-                    near = rules[r_i].match.near[n_i]
-                    quals = near_hits.get((r_i, n_i, NEAR_QUALIFIER), ())
-                    if any(abs(t - q) <= near.window for t in terms for q in quals):
-                        home = step == rules[r_i].step
-                        offer(r_i, 0.95 if home else 0.85, unit.line, NEAR, f"{near.terms[0]} ~ {near.qualifiers[0]}", unit.section, unit.text)
+        tally = _Tally()
+        offer = tally.offer
+        # Prose words per titled section (with its subsections): whether a topic's
+        # own section says anything.
+        counted: set[int] = set().union(*ctx.topic_sections.values())
+        words = [0] * len(sections)
+        clean = UNIT_BREAK not in document.source
+        for batch in self._batches(document, ctx.muted):
+            self._read_batch(batch, clean, ctx, tally, counted, words)
+        best, weak_seen = tally.best, tally.weak_seen
         # Weak terms outside their home count when two different ones agree.
         for r_i, seen in weak_seen.items():
             if r_i not in best and len(seen) >= 2:
@@ -367,7 +359,7 @@ class Matcher:
                 if section.title and s_i in substantive:
                     offer(r_i, 0.95, section.line, HEADING, section.title, s_i, section.title)
                     break
-        self._labels(document, ctx.muted, offer)
+        self._labels(document, ctx.muted, tally)
         evidence = {
             rules[r_i].code: Evidence(rules[r_i].code, -neg_line, sections[s_i].title, phrase, kind, conf, text)
             for r_i, (conf, neg_line, kind, phrase, s_i, text, _) in best.items()
@@ -375,22 +367,128 @@ class Matcher:
         }
         return evidence, ctx.steps
 
-    def _labels(self, document: doc.Document, muted: list[bool], offer: Callable[..., None]) -> None:
+    def _read_batch(self, batch: _Batch, clean: bool, ctx: _Context, tally: _Tally, counted: set[int], words: list[int]) -> None:
+        """Offer every hit in a batch of sentences, one sentence after another."""
+        texts = batch.texts
+        flat = self._stem_words(joined_words(texts if clean else [t.replace(UNIT_BREAK, " ") for t in texts]))
+        n = len(texts)
+        starts = [0] * n  # where each sentence's stems start in `flat`
+        at = -1
+        for u in range(1, n):
+            at = flat.index(UNIT_BREAK, at + 1)
+            starts[u] = at + 1
+        stops = [i - 1 for i in starts[1:]] + [len(flat)]
+        excluded_units: dict[int, bool] = {}
+
+        def excluded(u: int) -> bool:
+            if batch.in_code[u]:
+                return False
+            if u not in excluded_units:
+                excluded_units[u] = _is_excluded_text(texts[u])
+            return excluded_units[u]
+
+        if counted:
+            for u, block in enumerate(batch.blocks):
+                if block.section in counted and not batch.in_code[u] and not excluded(u):
+                    words[block.section] += stops[u] - starts[u]
+
+        rules = self.rules
+        settled, weak_seen, offer = tally.settled, tally.weak_seen, tally.offer
+        qualifiers: dict[int, list[_Found]] | None = None  # located when a near-term is first hit
+        for u, found in sorted(self._index.locate(flat, starts, self._number_classes).items()):
+            start, stop = starts[u], stops[u]
+            in_code = batch.in_code[u]
+            boundaries = BOUNDARY in flat[start:stop]
+            hits: list[_Hit] = []
+            for i, entries, seq in found:
+                pos = -1
+                for entry in entries:
+                    if entry.rule in settled:
+                        continue
+                    k = len(entry.stems)
+                    if k > 2 and tuple(seq[i : i + k]) != entry.stems:
+                        continue
+                    if pos < 0:
+                        # list separators don't count towards `near` distances
+                        pos = i - start - (seq[start:i].count(BOUNDARY) if boundaries else 0)
+                    hits.append(_Hit(entry, pos))
+            if not hits or excluded(u):
+                continue
+            block = batch.blocks[u]
+            section = block.section
+            offset = batch.offsets[u]
+            line = block.line + block.text.count("\n", 0, offset) if offset else block.line
+            text = block.text if in_code else texts[u].strip()
+            excluded_rules = {h.entry.rule for h in hits if h.entry.kind is EXCLUDE}
+            near_hits: dict[tuple[int, int, str], list[int]] | None = None
+            step = ctx.steps[section]
+            for h in hits:
+                e = h.entry
+                r_i = e.rule
+                if r_i in settled or r_i in excluded_rules or (in_code and not rules[r_i].match.code):
+                    continue
+                kind = e.kind
+                if kind is STRONG:
+                    home = step == rules[r_i].step or section in ctx.topic_sections.get(r_i, ())
+                    offer(r_i, 1.0 if home else 0.9, line, STRONG, e.text, section, text)
+                elif kind is WEAK:
+                    if _inside_longer(h, hits):
+                        continue  # "classification" inside "text classification"
+                    home = step == rules[r_i].step or section in ctx.topic_sections.get(r_i, ())
+                    weak_seen[r_i].setdefault(e.stems, (line, e.text, section, text))
+                    if home:
+                        offer(r_i, 0.7, line, WEAK, e.text, section, text)
+                elif kind is NEAR_TERM:
+                    if near_hits is None:
+                        near_hits = defaultdict(list)
+                    near_hits[(r_i, e.near, kind)].append(h.pos)
+            if near_hits:
+                wanted = {r_i for r_i, _, _ in near_hits} - excluded_rules
+                if qualifiers is None:
+                    qualifiers = self._qualifiers.locate(flat, starts, self._number_classes)
+                for i, entries, seq in qualifiers.get(u, ()):
+                    pos = -1
+                    for q in entries:
+                        if q.rule in wanted:
+                            k = len(q.stems)
+                            if k > 2 and tuple(seq[i : i + k]) != q.stems:
+                                continue
+                            if pos < 0:
+                                pos = i - start - (seq[start:i].count(BOUNDARY) if boundaries else 0)
+                            near_hits[(q.rule, q.near, NEAR_QUALIFIER)].append(pos)
+                for (r_i, n_i, kind), terms in near_hits.items():
+                    if kind is not NEAR_TERM:
+                        continue
+                    near = rules[r_i].match.near[n_i]
+                    quals = near_hits.get((r_i, n_i, NEAR_QUALIFIER), ())
+                    if any(abs(t - q) <= near.window for t in terms for q in quals):
+                        home = step == rules[r_i].step
+                        offer(r_i, 0.95 if home else 0.85, line, NEAR, f"{near.terms[0]} ~ {near.qualifiers[0]}", section, text)
+
+    def _labels(self, document: doc.Document, muted: list[bool], tally: _Tally) -> None:
         """Lead-ins that name a topic, with an answer after them: `| Rollback | revert... |`."""
         for block in document.blocks:
             if not block.label or muted[block.section] or block.checkbox == " " or block.kind == doc.TABLE_HEADER:
                 continue
+            # only rules this label could still improve on are worth the checks below
+            named = {r_i for r_i in self._heading_rules(block.label) if tally.would_take(r_i, 0.9, block.line)}
+            if not named:
+                continue
             if word_count(block.body) < 3 or _is_excluded_text(block.body) or _is_excluded_text(block.label):
                 continue
-            named = self._heading_rules(block.label)
-            if named:
-                # the rule's excludes read the whole block: "is_rollback: a price-drop promo"
-                named -= {h.entry.rule for h in self._index.scan(self._stems(block.text)) if h.entry.kind is EXCLUDE}
+            # the rule's excludes read the whole block: "is_rollback: a price-drop promo"
+            named -= self._excluded_rules(self._stems(block.text))
             for r_i in named:
-                offer(r_i, 0.9, block.line, HEADING, block.label, block.section, block.text[:200])
+                tally.offer(r_i, 0.9, block.line, HEADING, block.label, block.section, block.text[:200])
 
     def _heading_rules(self, title: str) -> set[int]:
         """Rules whose topic a title or label names (and whose excludes it does not hold)."""
+        memo = self._title_rules
+        if title not in memo:
+            _remember(memo, title, frozenset(self._find_heading_rules(title)))
+        return set(memo[title])
+
+    def _find_heading_rules(self, title: str) -> set[int]:
         stems = self._stems(title)
         found: set[int] = set()
         for i, s in enumerate(stems):
@@ -398,8 +496,12 @@ class Matcher:
                 if stems[i : i + len(entry.stems)] == entry.stems:
                     found.add(entry.rule)
         if found:
-            found -= {h.entry.rule for h in self._index.scan(stems) if h.entry.kind is EXCLUDE}
+            found -= self._excluded_rules(stems)
         return found
+
+    def _excluded_rules(self, stems: tuple[str, ...]) -> set[int]:
+        """Rules an exclude phrase in these stems rules out ("is_rollback" flags, "fallback" dance moves)."""
+        return {h.entry.rule for h in self._excludes.scan(stems)}
 
     def _topic_sections(self, document: doc.Document, muted: list[bool]) -> dict[int, set[int]]:
         """Sections whose title names a rule's topic (and their subsections)."""
@@ -419,6 +521,10 @@ class Matcher:
         return out
 
 
+_Key = str | tuple[str, str]
+_Found = tuple[int, list[_Entry], list[str]]  # (position, entries keyed there, the stems read)
+
+
 class _PhraseIndex:
     """Phrases keyed by first word (one-word phrases) or first two words (longer
     ones), so common words like "data" start few comparisons. Phrases with a
@@ -426,18 +532,48 @@ class _PhraseIndex:
     in which every number reads as NUMBER."""
 
     def __init__(self, entries: list[_Entry]) -> None:
-        self.literal = _keyed(e for e in entries if NUMBER not in e.stems and LARGE not in e.stems)
+        self.single, self.pairs = _keyed(e for e in entries if NUMBER not in e.stems and LARGE not in e.stems)
         # `{number}` also matches large numbers: index that spelling too.
         wild = [v for e in entries if NUMBER in e.stems or LARGE in e.stems for v in _number_variants(e)]
-        self.wild = _keyed(wild)
+        self.wild_single, self.wild_pairs = _keyed(wild)
+        self.has_wild = bool(wild)
 
-    def scan(self, stems: tuple[str, ...], skip: set[int] | frozenset[int] = frozenset()) -> list[_Hit]:
-        """Every phrase occurrence in a sentence's stems, but for the rules in `skip`."""
-        hits = _scan(stems, self.literal, skip)
-        if self.wild and any(s[:1].isdigit() for s in stems):
-            view = tuple(number_class(s) if s[:1].isdigit() else s for s in stems)
-            hits += _scan(view, self.wild, skip)
+    def scan(self, stems: tuple[str, ...]) -> list[_Hit]:
+        """Every phrase occurrence in one sentence's stems."""
+        groups = self.locate(list(stems), [0], {s: number_class(s) for s in stems if s[:1].isdigit()})
+        hits: list[_Hit] = []
+        has_boundary = BOUNDARY in stems
+        for i, entries, seq in groups.get(0, ()):
+            pos = i - seq[:i].count(BOUNDARY) if has_boundary else i
+            hits += [_Hit(e, pos) for e in entries if len(e.stems) <= 2 or tuple(seq[i : i + len(e.stems)]) == e.stems]
         return hits
+
+    def locate(self, flat: list[str], starts: list[int], numbers: dict[str, str]) -> dict[int, list[_Found]]:
+        """Where indexed phrases may start in the stems of many sentences (sentence u
+        starts at starts[u]), grouped by sentence. Within one, literal keys come in
+        order of position, then `{number}` keys. `numbers` holds every number's class."""
+        groups: dict[int, list[_Found]] = {}
+        _locate(flat, self.single, self.pairs, starts, groups)
+        if self.has_wild and any(map(numbers.__contains__, flat)):
+            view = list(map(numbers.get, flat, flat))
+            _locate(view, self.wild_single, self.wild_pairs, starts, groups)
+        return groups
+
+
+def _locate(seq: list[str], single: dict, pairs: dict, starts: list[int], groups: dict[int, list[_Found]]) -> None:
+    # The membership tests run in C (map/compress): only positions that start a
+    # key cost Python work.
+    events = [2 * i for i in compress(count(), map(single.__contains__, seq))]
+    events += [2 * i + 1 for i in compress(count(), map(pairs.__contains__, zip(seq, islice(seq, 1, None))))]
+    events.sort()  # by position; at one position the word's key before the pair's
+    for e in events:
+        i = e >> 1
+        entries = pairs[(seq[i], seq[i + 1])] if e & 1 else single[seq[i]]
+        u = bisect_right(starts, i) - 1
+        found = groups.get(u)
+        if found is None:
+            groups[u] = found = []
+        found.append((i, entries, seq))
 
 
 def _number_variants(entry: _Entry) -> list[_Entry]:
@@ -448,26 +584,55 @@ def _number_variants(entry: _Entry) -> list[_Entry]:
     return out
 
 
-def _scan(stems: tuple[str, ...], index: dict[str, list[_Entry]], skip: set[int] | frozenset[int]) -> list[_Hit]:
-    found = [(i, s) for i, s in enumerate(stems) if s in index]
-    if len(stems) > 1:
-        pairs = [a + " " + b for a, b in zip(stems, stems[1:])]
-        found += [(i, p) for i, p in enumerate(pairs) if p in index]
-    if not found:
-        return []
-    found.sort()
-    has_boundary = BOUNDARY in stems
-    hits: list[_Hit] = []
-    for i, key in found:
-        # list separators don't count towards `near` distances
-        pos = i - stems[:i].count(BOUNDARY) if has_boundary else i
-        for entry in index[key]:
-            if entry.rule in skip:
-                continue
-            k = len(entry.stems)
-            if k <= 2 or stems[i : i + k] == entry.stems:
-                hits.append(_Hit(entry, pos))
-    return hits
+class _Batch(NamedTuple):
+    """Sentences read in one pass: their text, block, offset in it, and whether code."""
+
+    texts: list[str]
+    blocks: list[doc.Block]
+    offsets: list[int]
+    in_code: list[bool]
+
+    def add(self, block: doc.Block, offset: int, text: str, in_code: bool) -> None:
+        self.texts.append(text)
+        self.blocks.append(block)
+        self.offsets.append(offset)
+        self.in_code.append(in_code)
+
+
+class _Tally:
+    """The best evidence so far per rule, while one document is read."""
+
+    __slots__ = ("best", "settled", "weak_seen")
+
+    def __init__(self) -> None:
+        # Best so far per rule, as (confidence, -line, kind, phrase, section, text, "").
+        self.best: dict[int, tuple[float, int, str, str, int, str, str]] = {}
+        # Rules whose evidence cannot improve (full confidence; later lines lose ties):
+        # their further hits are skipped, which is most hits in a thorough doc.
+        self.settled: set[int] = set()
+        self.weak_seen: dict[int, dict[tuple[str, ...], tuple[int, str, int, str]]] = defaultdict(dict)
+
+    def would_take(self, r_i: int, confidence: float, line: int) -> bool:
+        """Whether evidence of this confidence on this line would beat the best so far."""
+        old = self.best.get(r_i)
+        return old is None or (confidence, -line) > old[:2]
+
+    def offer(self, r_i: int, confidence: float, line: int, kind: str, phrase: str, section: int, text: str) -> None:
+        old = self.best.get(r_i)
+        if old is None or (confidence, -line) > old[:2]:
+            self.best[r_i] = (confidence, -line, kind, phrase, section, text, "")
+            if confidence >= 1.0:
+                self.settled.add(r_i)
+
+
+_BATCH_CHARS = 64_000
+_MEMO_LIMIT = 200_000
+
+
+def _remember(memo: dict, key: str, value: object) -> None:
+    if len(memo) > _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
 
 
 def _substantive_sections(document: doc.Document, words: list[int]) -> set[int]:
@@ -479,11 +644,16 @@ def _substantive_sections(document: doc.Document, words: list[int]) -> set[int]:
     return {i for i, n in enumerate(words) if n >= 4}
 
 
-def _keyed(entries) -> dict[str, list[_Entry]]:
-    out: dict[str, list[_Entry]] = defaultdict(list)
+def _keyed(entries: Iterable[_Entry]) -> tuple[dict[str, list[_Entry]], dict[tuple[str, str], list[_Entry]]]:
+    """One-word phrases by their word, longer ones by their first two words."""
+    single: dict[str, list[_Entry]] = defaultdict(list)
+    pairs: dict[tuple[str, str], list[_Entry]] = defaultdict(list)
     for e in entries:
-        out[e.stems[0] if len(e.stems) == 1 else f"{e.stems[0]} {e.stems[1]}"].append(e)
-    return dict(out)
+        if len(e.stems) == 1:
+            single[e.stems[0]].append(e)
+        else:
+            pairs[(e.stems[0], e.stems[1])].append(e)
+    return dict(single), dict(pairs)
 
 
 def _inside_longer(hit: _Hit, hits: list[_Hit]) -> bool:
