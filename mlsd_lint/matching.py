@@ -33,6 +33,16 @@ EXCLUDE, NEAR_TERM, NEAR_QUALIFIER = "exclude", "near-term", "near-qualifier"
 # Kinds are compared by identity in the hot loop: map loaded strings back to these.
 _KINDS = {k: k for k in (STRONG, WEAK, EXCLUDE, NEAR_TERM, NEAR_QUALIFIER)}
 THRESHOLD = 0.5
+# Confidence of each kind of hit, in the topic's own section (home) and elsewhere.
+STRONG_HOME, STRONG_AWAY = 1.0, 0.9
+WEAK_HOME, WEAK_PAIR = 0.7, 0.6
+NEAR_HOME, NEAR_AWAY = 0.95, 0.85
+TITLED, LABELLED = 0.95, 0.9
+# What a hit of each kind can add at most. A hit is skipped once its rule's evidence
+# is at least that good: evidence only improves on a higher confidence, never on a
+# later line. (An exclude stays live until its rule is settled at 1.0; a weak hit is
+# also moot once its rule has any evidence, as weak terms only pair up without it.)
+_TOP = {STRONG: STRONG_HOME, WEAK: WEAK_HOME, NEAR_TERM: NEAR_HOME, NEAR_QUALIFIER: NEAR_HOME, EXCLUDE: 1.0}
 
 # A unit that only asks, defers or prompts does not address a topic.
 _PLACEHOLDER = re.compile(
@@ -87,6 +97,7 @@ class _Entry(NamedTuple):
     kind: str  # STRONG, WEAK, EXCLUDE, or NEAR_TERM / NEAR_QUALIFIER with `near` set
     text: str
     near: int = -1  # which `near` entry of the rule
+    top: float = 1.0  # the most a hit of this entry can be worth (see _TOP)
 
 
 class _Hit(NamedTuple):
@@ -132,7 +143,7 @@ class Matcher:
         self.ruleset = ruleset
         self.rules: tuple[Rule, ...] = tuple(r for r in ruleset.rules if r.check == "topic")
         state = compiled or self.compile(ruleset)
-        entries = [_Entry(tuple(st), r, _KINDS[k], t, n) for st, r, k, t, n in state["entries"]]
+        entries = [_Entry(tuple(st), r, _KINDS[k], t, n, _TOP[k]) for st, r, k, t, n in state["entries"]]
         # Qualifiers ("model", "data") are common words: look for them only in
         # sentences where one of their rule's near-terms already occurred.
         self._qualifiers = _PhraseIndex([e for e in entries if e.kind is NEAR_QUALIFIER])
@@ -171,14 +182,29 @@ class Matcher:
         # Words typos are corrected to: as written in the packs, not the joined-up
         # compound variants ("integrtest" must not attract "interests").
         typo_targets: set[str] = set()
+        stems_of = {p: phrase_stems(p) for r in rules for p in r.match.all_phrases()}
+        # How many rules use a word: a rough measure of how common it is in design docs.
+        uses: dict[str, int] = defaultdict(int)
+        for rule in rules:
+            for word in {w for p in rule.match.all_phrases() for w in stems_of[p]}:
+                uses[word] += 1
+
+        def commonness(phrases: tuple[str, ...]) -> int:
+            return max((min(uses[w] for w in stems_of[p]) for p in phrases if stems_of[p]), default=0)
+
         for r_i, rule in enumerate(rules):
             m = rule.match
             groups = [(STRONG, m.phrases, -1), (WEAK, m.weak, -1), (EXCLUDE, m.exclude, -1)]
             for n_i, near in enumerate(m.near):
-                groups += [(NEAR_TERM, near.terms, n_i), (NEAR_QUALIFIER, near.qualifiers, n_i)]
+                # Either side of a `near` pair can be the one looked up first (the
+                # test is symmetric): the rarer one, so common words start few checks.
+                if commonness(near.qualifiers) < commonness(near.terms):
+                    groups += [(NEAR_TERM, near.qualifiers, n_i), (NEAR_QUALIFIER, near.terms, n_i)]
+                else:
+                    groups += [(NEAR_TERM, near.terms, n_i), (NEAR_QUALIFIER, near.qualifiers, n_i)]
             for kind, phrases, n_i in groups:
                 for phrase in phrases:
-                    written = phrase_stems(phrase)
+                    written = stems_of[phrase]
                     if kind != EXCLUDE:
                         typo_targets.update(written)
                     for stems in sorted(_variants(written)):
@@ -186,7 +212,7 @@ class Matcher:
                             seen.add((stems, r_i, kind, n_i))
                             entries.append([list(stems), r_i, kind, phrase, n_i])
             for phrase in m.headings + m.phrases:
-                for stems in sorted(_variants(phrase_stems(phrase))):
+                for stems in sorted(_variants(stems_of[phrase])):
                     if stems:
                         headings.append([list(stems), r_i, phrase])
         steps = [
@@ -351,13 +377,13 @@ class Matcher:
             if r_i not in best and len(seen) >= 2:
                 line, _, s_first, text = min(seen.values())
                 phrases = " + ".join(sorted({v[1] for v in seen.values()}))
-                offer(r_i, 0.6, line, WEAK, phrases, s_first, text)
+                offer(r_i, WEAK_PAIR, line, WEAK, phrases, s_first, text)
         substantive = _substantive_sections(document, words)
         for r_i, titled in ctx.topic_sections.items():
             for s_i in sorted(titled):
                 section = sections[s_i]
                 if section.title and s_i in substantive:
-                    offer(r_i, 0.95, section.line, HEADING, section.title, s_i, section.title)
+                    offer(r_i, TITLED, section.line, HEADING, section.title, s_i, section.title)
                     break
         self._labels(document, ctx.muted, tally)
         evidence = {
@@ -393,7 +419,7 @@ class Matcher:
                     words[block.section] += stops[u] - starts[u]
 
         rules = self.rules
-        settled, weak_seen, offer = tally.settled, tally.weak_seen, tally.offer
+        bar, weak_seen, offer = tally.bar, tally.weak_seen, tally.offer
         qualifiers: dict[int, list[_Found]] | None = None  # located when a near-term is first hit
         for u, found in sorted(self._index.locate(flat, starts, self._number_classes).items()):
             start, stop = starts[u], stops[u]
@@ -403,7 +429,7 @@ class Matcher:
             for i, entries, seq in found:
                 pos = -1
                 for entry in entries:
-                    if entry.rule in settled:
+                    if entry.top <= bar.get(entry.rule, 0.0):
                         continue
                     k = len(entry.stems)
                     if k > 2 and tuple(seq[i : i + k]) != entry.stems:
@@ -425,19 +451,19 @@ class Matcher:
             for h in hits:
                 e = h.entry
                 r_i = e.rule
-                if r_i in settled or r_i in excluded_rules or (in_code and not rules[r_i].match.code):
+                if e.top <= bar.get(r_i, 0.0) or r_i in excluded_rules or (in_code and not rules[r_i].match.code):
                     continue
                 kind = e.kind
                 if kind is STRONG:
                     home = step == rules[r_i].step or section in ctx.topic_sections.get(r_i, ())
-                    offer(r_i, 1.0 if home else 0.9, line, STRONG, e.text, section, text)
+                    offer(r_i, STRONG_HOME if home else STRONG_AWAY, line, STRONG, e.text, section, text)
                 elif kind is WEAK:
                     if _inside_longer(h, hits):
                         continue  # "classification" inside "text classification"
                     home = step == rules[r_i].step or section in ctx.topic_sections.get(r_i, ())
                     weak_seen[r_i].setdefault(e.stems, (line, e.text, section, text))
                     if home:
-                        offer(r_i, 0.7, line, WEAK, e.text, section, text)
+                        offer(r_i, WEAK_HOME, line, WEAK, e.text, section, text)
                 elif kind is NEAR_TERM:
                     if near_hits is None:
                         near_hits = defaultdict(list)
@@ -456,14 +482,15 @@ class Matcher:
                             if pos < 0:
                                 pos = i - start - (seq[start:i].count(BOUNDARY) if boundaries else 0)
                             near_hits[(q.rule, q.near, NEAR_QUALIFIER)].append(pos)
-                for (r_i, n_i, kind), terms in near_hits.items():
+                # in the packs' order, so the evidence named does not depend on which side triggered
+                for (r_i, n_i, kind), terms in sorted(near_hits.items()):
                     if kind is not NEAR_TERM:
                         continue
                     near = rules[r_i].match.near[n_i]
                     quals = near_hits.get((r_i, n_i, NEAR_QUALIFIER), ())
                     if any(abs(t - q) <= near.window for t in terms for q in quals):
                         home = step == rules[r_i].step
-                        offer(r_i, 0.95 if home else 0.85, line, NEAR, f"{near.terms[0]} ~ {near.qualifiers[0]}", section, text)
+                        offer(r_i, NEAR_HOME if home else NEAR_AWAY, line, NEAR, f"{near.terms[0]} ~ {near.qualifiers[0]}", section, text)
 
     def _labels(self, document: doc.Document, muted: list[bool], tally: _Tally) -> None:
         """Lead-ins that name a topic, with an answer after them: `| Rollback | revert... |`."""
@@ -471,7 +498,7 @@ class Matcher:
             if not block.label or muted[block.section] or block.checkbox == " " or block.kind == doc.TABLE_HEADER:
                 continue
             # only rules this label could still improve on are worth the checks below
-            named = {r_i for r_i in self._heading_rules(block.label) if tally.would_take(r_i, 0.9, block.line)}
+            named = {r_i for r_i in self._heading_rules(block.label) if tally.would_take(r_i, LABELLED, block.line)}
             if not named:
                 continue
             if word_count(block.body) < 3 or _is_excluded_text(block.body) or _is_excluded_text(block.label):
@@ -479,7 +506,7 @@ class Matcher:
             # the rule's excludes read the whole block: "is_rollback: a price-drop promo"
             named -= self._excluded_rules(self._stems(block.text))
             for r_i in named:
-                tally.offer(r_i, 0.9, block.line, HEADING, block.label, block.section, block.text[:200])
+                tally.offer(r_i, LABELLED, block.line, HEADING, block.label, block.section, block.text[:200])
 
     def _heading_rules(self, title: str) -> set[int]:
         """Rules whose topic a title or label names (and whose excludes it does not hold)."""
@@ -602,14 +629,14 @@ class _Batch(NamedTuple):
 class _Tally:
     """The best evidence so far per rule, while one document is read."""
 
-    __slots__ = ("best", "settled", "weak_seen")
+    __slots__ = ("best", "bar", "weak_seen")
 
     def __init__(self) -> None:
         # Best so far per rule, as (confidence, -line, kind, phrase, section, text, "").
         self.best: dict[int, tuple[float, int, str, str, int, str, str]] = {}
-        # Rules whose evidence cannot improve (full confidence; later lines lose ties):
-        # their further hits are skipped, which is most hits in a thorough doc.
-        self.settled: set[int] = set()
+        # Confidence of the best so far per rule: hits that cannot beat it are
+        # skipped (see _TOP), which is most hits in a thorough doc.
+        self.bar: dict[int, float] = {}
         self.weak_seen: dict[int, dict[tuple[str, ...], tuple[int, str, int, str]]] = defaultdict(dict)
 
     def would_take(self, r_i: int, confidence: float, line: int) -> bool:
@@ -621,8 +648,7 @@ class _Tally:
         old = self.best.get(r_i)
         if old is None or (confidence, -line) > old[:2]:
             self.best[r_i] = (confidence, -line, kind, phrase, section, text, "")
-            if confidence >= 1.0:
-                self.settled.add(r_i)
+            self.bar[r_i] = confidence
 
 
 _BATCH_CHARS = 64_000

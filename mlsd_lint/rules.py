@@ -56,6 +56,11 @@ class TopicModel:
     exclude: tuple[str, ...] = ()  # a sentence with one of these never counts for the rule
     code: bool = False  # whether code blocks count as evidence
 
+    def all_phrases(self) -> tuple[str, ...]:
+        """Every phrase the model holds, of whatever kind."""
+        near = tuple(p for n in self.near for p in n.terms + n.qualifiers)
+        return self.phrases + self.weak + near + self.headings + self.exclude
+
 
 @dataclass(frozen=True)
 class Explanation:
