@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import compress, count, islice
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 
 from . import document as doc
@@ -146,7 +146,11 @@ class Matcher:
         entries = [_Entry(tuple(st), r, _KINDS[k], t, n, _TOP[k]) for st, r, k, t, n in state["entries"]]
         # Qualifiers ("model", "data") are common words: look for them only in
         # sentences where one of their rule's near-terms already occurred.
-        self._qualifiers = _PhraseIndex([e for e in entries if e.kind is NEAR_QUALIFIER])
+        qualifiers: dict[int, list[_Entry]] = defaultdict(list)
+        for e in entries:
+            if e.kind is NEAR_QUALIFIER:
+                qualifiers[e.rule].append(e)
+        self._qualifiers = {r_i: _PhraseIndex(es) for r_i, es in qualifiers.items()}
         self._index = _PhraseIndex([e for e in entries if e.kind is not NEAR_QUALIFIER])
         self._excludes = _PhraseIndex([e for e in entries if e.kind is EXCLUDE])
         headings: dict[str, list[_Entry]] = defaultdict(list)
@@ -420,24 +424,34 @@ class Matcher:
 
         rules = self.rules
         bar, weak_seen, offer = tally.bar, tally.weak_seen, tally.offer
-        qualifiers: dict[int, list[_Found]] | None = None  # located when a near-term is first hit
-        for u, found in sorted(self._index.locate(flat, starts, self._number_classes).items()):
+        numbers = self._number_classes
+        index = self._index
+        # Where phrase keys start, as 2*position (+1 for a two-word key), by sentence:
+        # literal keys first, then `{number}` keys read on a view with numbers as slots.
+        passes = [(flat, index.single, index.pairs, dict(_by_unit(_key_events(flat, index.single, index.pairs), starts)))]
+        if index.has_wild and any(map(numbers.__contains__, flat)):
+            view = list(map(numbers.get, flat, flat))
+            passes.append((view, index.wild_single, index.wild_pairs, dict(_by_unit(_key_events(view, index.wild_single, index.wild_pairs), starts))))
+        order = sorted(passes[0][3].keys() | passes[-1][3].keys()) if len(passes) > 1 else list(passes[0][3])
+        for u in order:
             start, stop = starts[u], stops[u]
             in_code = batch.in_code[u]
             boundaries = BOUNDARY in flat[start:stop]
             hits: list[_Hit] = []
-            for i, entries, seq in found:
-                pos = -1
-                for entry in entries:
-                    if entry.top <= bar.get(entry.rule, 0.0):
-                        continue
-                    k = len(entry.stems)
-                    if k > 2 and tuple(seq[i : i + k]) != entry.stems:
-                        continue
-                    if pos < 0:
-                        # list separators don't count towards `near` distances
-                        pos = i - start - (seq[start:i].count(BOUNDARY) if boundaries else 0)
-                    hits.append(_Hit(entry, pos))
+            for seq, single, pairs, groups in passes:
+                for event in groups.get(u, ()):
+                    i = event >> 1
+                    pos = -1
+                    for entry in pairs[(seq[i], seq[i + 1])] if event & 1 else single[seq[i]]:
+                        if entry.top <= bar.get(entry.rule, 0.0):
+                            continue
+                        k = len(entry.stems)
+                        if k > 2 and tuple(seq[i : i + k]) != entry.stems:
+                            continue
+                        if pos < 0:
+                            # list separators don't count towards `near` distances
+                            pos = i - start - (seq[start:i].count(BOUNDARY) if boundaries else 0)
+                        hits.append(_Hit(entry, pos))
             if not hits or excluded(u):
                 continue
             block = batch.blocks[u]
@@ -470,18 +484,10 @@ class Matcher:
                     near_hits[(r_i, e.near, kind)].append(h.pos)
             if near_hits:
                 wanted = {r_i for r_i, _, _ in near_hits} - excluded_rules
-                if qualifiers is None:
-                    qualifiers = self._qualifiers.locate(flat, starts, self._number_classes)
-                for i, entries, seq in qualifiers.get(u, ()):
-                    pos = -1
-                    for q in entries:
-                        if q.rule in wanted:
-                            k = len(q.stems)
-                            if k > 2 and tuple(seq[i : i + k]) != q.stems:
-                                continue
-                            if pos < 0:
-                                pos = i - start - (seq[start:i].count(BOUNDARY) if boundaries else 0)
-                            near_hits[(q.rule, q.near, NEAR_QUALIFIER)].append(pos)
+                unit = flat[start:stop]
+                for r_i in wanted:
+                    for q in self._qualifiers[r_i].scan(unit, numbers):
+                        near_hits[(r_i, q.entry.near, NEAR_QUALIFIER)].append(q.pos)
                 # in the packs' order, so the evidence named does not depend on which side triggered
                 for (r_i, n_i, kind), terms in sorted(near_hits.items()):
                     if kind is not NEAR_TERM:
@@ -548,10 +554,6 @@ class Matcher:
         return out
 
 
-_Key = str | tuple[str, str]
-_Found = tuple[int, list[_Entry], list[str]]  # (position, entries keyed there, the stems read)
-
-
 class _PhraseIndex:
     """Phrases keyed by first word (one-word phrases) or first two words (longer
     ones), so common words like "data" start few comparisons. Phrases with a
@@ -565,42 +567,54 @@ class _PhraseIndex:
         self.wild_single, self.wild_pairs = _keyed(wild)
         self.has_wild = bool(wild)
 
-    def scan(self, stems: tuple[str, ...]) -> list[_Hit]:
-        """Every phrase occurrence in one sentence's stems."""
-        groups = self.locate(list(stems), [0], {s: number_class(s) for s in stems if s[:1].isdigit()})
+    def scan(self, stems: Sequence[str], numbers: dict[str, str] | None = None) -> list[_Hit]:
+        """Every phrase occurrence in one sentence's stems. `numbers` gives the class
+        of every number in them (worked out here when not given)."""
+        seq = list(stems)
         hits: list[_Hit] = []
-        has_boundary = BOUNDARY in stems
-        for i, entries, seq in groups.get(0, ()):
-            pos = i - seq[:i].count(BOUNDARY) if has_boundary else i
-            hits += [_Hit(e, pos) for e in entries if len(e.stems) <= 2 or tuple(seq[i : i + len(e.stems)]) == e.stems]
+        has_boundary = BOUNDARY in seq
+        _hits_into(seq, self.single, self.pairs, has_boundary, hits)
+        if self.has_wild:
+            if numbers is None:
+                numbers = {s: number_class(s) for s in seq if s[:1].isdigit()}
+            if any(map(numbers.__contains__, seq)):
+                view = list(map(numbers.get, seq, seq))
+                _hits_into(view, self.wild_single, self.wild_pairs, has_boundary, hits)
         return hits
 
-    def locate(self, flat: list[str], starts: list[int], numbers: dict[str, str]) -> dict[int, list[_Found]]:
-        """Where indexed phrases may start in the stems of many sentences (sentence u
-        starts at starts[u]), grouped by sentence. Within one, literal keys come in
-        order of position, then `{number}` keys. `numbers` holds every number's class."""
-        groups: dict[int, list[_Found]] = {}
-        _locate(flat, self.single, self.pairs, starts, groups)
-        if self.has_wild and any(map(numbers.__contains__, flat)):
-            view = list(map(numbers.get, flat, flat))
-            _locate(view, self.wild_single, self.wild_pairs, starts, groups)
-        return groups
 
-
-def _locate(seq: list[str], single: dict, pairs: dict, starts: list[int], groups: dict[int, list[_Found]]) -> None:
-    # The membership tests run in C (map/compress): only positions that start a
-    # key cost Python work.
+def _key_events(seq: list[str], single: dict, pairs: dict) -> list[int]:
+    """Where keys start in `seq`, as 2*position, +1 for a two-word key, in order.
+    The membership tests run in C (map/compress): only hits cost Python work."""
     events = [2 * i for i in compress(count(), map(single.__contains__, seq))]
-    events += [2 * i + 1 for i in compress(count(), map(pairs.__contains__, zip(seq, islice(seq, 1, None))))]
-    events.sort()  # by position; at one position the word's key before the pair's
-    for e in events:
-        i = e >> 1
-        entries = pairs[(seq[i], seq[i + 1])] if e & 1 else single[seq[i]]
-        u = bisect_right(starts, i) - 1
-        found = groups.get(u)
-        if found is None:
-            groups[u] = found = []
-        found.append((i, entries, seq))
+    if pairs:
+        events += [2 * i + 1 for i in compress(count(), map(pairs.__contains__, zip(seq, islice(seq, 1, None))))]
+        events.sort()  # by position; at one position the word's key before the pair's
+    return events
+
+
+def _by_unit(events: list[int], starts: list[int]) -> Iterator[tuple[int, list[int]]]:
+    """Events grouped by the sentence they fall in (sentence u starts at starts[u])."""
+    u, upto, group = 0, -1, []
+    for event in events:
+        if event >> 1 >= upto:
+            if group:
+                yield u, group
+                group = []
+            u = bisect_right(starts, event >> 1) - 1
+            upto = starts[u + 1] if u + 1 < len(starts) else 1 << 62
+        group.append(event)
+    if group:
+        yield u, group
+
+
+def _hits_into(seq: list[str], single: dict, pairs: dict, has_boundary: bool, hits: list[_Hit]) -> None:
+    for event in _key_events(seq, single, pairs):
+        i = event >> 1
+        pos = i - seq[:i].count(BOUNDARY) if has_boundary else i
+        for e in pairs[(seq[i], seq[i + 1])] if event & 1 else single[seq[i]]:
+            if len(e.stems) <= 2 or tuple(seq[i : i + len(e.stems)]) == e.stems:
+                hits.append(_Hit(e, pos))
 
 
 def _number_variants(entry: _Entry) -> list[_Entry]:
