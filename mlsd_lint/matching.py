@@ -131,8 +131,16 @@ _BRACKETED = re.compile(r"^\s*\[[^\]]{3,}\]\s*[.:]?\s*$")  # "[Expected impact a
 _EXCLUDED = re.compile("|".join(f"(?:{p.pattern})" for p in (_QUESTION_TAIL, _PLACEHOLDER, _PROMPT, _BRACKETED, _DEFERRED)), re.I)
 
 
+# A literal every match of _EXCLUDED holds, but for _PROMPT's (anchored, so cheap):
+# most sentences hold none, and this is much quicker to rule out than the patterns.
+# Keep it in step with them (tests/test_matching_speedups.py checks it).
+_EXCLUSION_HINT = re.compile(r"\?|\[|todo|tbd|tbc|fixme|xxx|lorem|fill|to be|not |out of scope|n/a|none yet|to follow|later phase")
+
+
 def _is_excluded_text(text: str) -> bool:
-    return _EXCLUDED.search(text) is not None
+    if _EXCLUSION_HINT.search(text.lower()):
+        return _EXCLUDED.search(text) is not None
+    return _PROMPT.match(text) is not None
 
 
 class Matcher:
@@ -146,11 +154,7 @@ class Matcher:
         entries = [_Entry(tuple(st), r, _KINDS[k], t, n, _TOP[k]) for st, r, k, t, n in state["entries"]]
         # Qualifiers ("model", "data") are common words: look for them only in
         # sentences where one of their rule's near-terms already occurred.
-        qualifiers: dict[int, list[_Entry]] = defaultdict(list)
-        for e in entries:
-            if e.kind is NEAR_QUALIFIER:
-                qualifiers[e.rule].append(e)
-        self._qualifiers = {r_i: _PhraseIndex(es) for r_i, es in qualifiers.items()}
+        self._qualifiers = _QualifierIndex([e for e in entries if e.kind is NEAR_QUALIFIER])
         self._index = _PhraseIndex([e for e in entries if e.kind is not NEAR_QUALIFIER])
         self._excludes = _PhraseIndex([e for e in entries if e.kind is EXCLUDE])
         headings: dict[str, list[_Entry]] = defaultdict(list)
@@ -484,10 +488,8 @@ class Matcher:
                     near_hits[(r_i, e.near, kind)].append(h.pos)
             if near_hits:
                 wanted = {r_i for r_i, _, _ in near_hits} - excluded_rules
-                unit = flat[start:stop]
-                for r_i in wanted:
-                    for q in self._qualifiers[r_i].scan(unit, numbers):
-                        near_hits[(r_i, q.entry.near, NEAR_QUALIFIER)].append(q.pos)
+                for r_i, n_i, pos in self._qualifiers.scan(flat[start:stop], wanted, numbers):
+                    near_hits[(r_i, n_i, NEAR_QUALIFIER)].append(pos)
                 # in the packs' order, so the evidence named does not depend on which side triggered
                 for (r_i, n_i, kind), terms in sorted(near_hits.items()):
                     if kind is not NEAR_TERM:
@@ -581,6 +583,44 @@ class _PhraseIndex:
                 view = list(map(numbers.get, seq, seq))
                 _hits_into(view, self.wild_single, self.wild_pairs, has_boundary, hits)
         return hits
+
+
+class _QualifierIndex:
+    """The qualifier side of `near` pairs, looked up only for the rules whose other
+    side a sentence holds: per key, the entries of each rule."""
+
+    def __init__(self, entries: list[_Entry]) -> None:
+        index = _PhraseIndex(entries)
+        self.literal = (_by_rule(index.single), _by_rule(index.pairs))
+        self.wild = (_by_rule(index.wild_single), _by_rule(index.wild_pairs))
+        self.has_wild = index.has_wild
+
+    def scan(self, stems: list[str], wanted: set[int], numbers: dict[str, str]) -> list[tuple[int, int, int]]:
+        """(rule, near, position) of each qualifier of a wanted rule in one sentence's stems."""
+        out: list[tuple[int, int, int]] = []
+        passes = [(stems, self.literal)]
+        if self.has_wild and any(map(numbers.__contains__, stems)):
+            passes.append((list(map(numbers.get, stems, stems)), self.wild))
+        has_boundary = BOUNDARY in stems
+        for seq, (single, pairs) in passes:
+            for event in _key_events(seq, single, pairs):
+                i = event >> 1
+                by_rule = pairs[(seq[i], seq[i + 1])] if event & 1 else single[seq[i]]
+                for r_i in wanted:
+                    for e in by_rule.get(r_i, ()):
+                        if len(e.stems) <= 2 or tuple(seq[i : i + len(e.stems)]) == e.stems:
+                            out.append((r_i, e.near, i - seq[:i].count(BOUNDARY) if has_boundary else i))
+        return out
+
+
+def _by_rule(index: dict) -> dict:
+    out: dict = {}
+    for key, entries in index.items():
+        grouped: dict[int, list[_Entry]] = defaultdict(list)
+        for e in entries:
+            grouped[e.rule].append(e)
+        out[key] = dict(grouped)
+    return out
 
 
 def _key_events(seq: list[str], single: dict, pairs: dict) -> list[int]:

@@ -24,11 +24,19 @@ STOPWORDS = frozenset(
     "s t ll re ve".split()
 )
 
+# The patterns below run over every document's whole text, so each starts with a
+# literal or a small set of characters, which the regex engine skips ahead to,
+# and looks behind for the rest.
+
 # "A/B", "A-B", "A&B" -> "ab": spellings of one term that tokenising would split.
-_LETTER_PAIR = re.compile(r"\b([a-z])\s?[/&\-]\s?([a-z])\b")
+# Matches the separator between two single letters (see _join_letter_pairs).
+_LETTER_PAIR = re.compile(r"(?<=\b[a-z])\s?[/&\-]\s?(?=[a-z]\b)")
 # "re-train", "on-call", "non-ML": a prefix that is (or looks like) a stop word stays
-# part of its word instead of vanishing.
-_PREFIX = re.compile(r"\b(re|pre|co|non|on|off|self|multi|sub|de)-(?=[a-z])")
+# part of its word instead of vanishing. Matches the hyphen to drop.
+_PREFIX = re.compile(
+    r"-(?=[a-z])(?:(?<=\bre-)|(?<=\bpre-)|(?<=\bco-)|(?<=\bnon-)|(?<=\bon-)|(?<=\boff-)"
+    r"|(?<=\bself-)|(?<=\bmulti-)|(?<=\bsub-)|(?<=\bde-))"
+)
 # A number (with its magnitude suffix: 10k, 80m, 2bn) is one token; a unit glued to it
 # ("100ms", "2tb") is a token of its own.
 _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*(?:k|m|b|bn|mm)?(?![a-z0-9])|[0-9]+(?:[.,][0-9]+)*|[a-z][a-z0-9]*")
@@ -38,7 +46,9 @@ NUMBER, LARGE = "#", "#L"
 _SLOTS = {"number": ("numberslot", NUMBER), "large": ("largeslot", LARGE)}
 _SLOT = re.compile(r"\{(number|large)\}")
 _MAGNITUDE = re.compile(r"^[0-9]+(?:[.,][0-9]+)*(k|m|b|bn|mm)$")
-_SEPARATOR = re.compile(r"(?<![0-9]),|,(?![0-9])|[;:|()\[\]{}]")  # not the comma in "3,000"
+# List separators, read as BOUNDARY: these characters, and commas but the one in "3,000".
+_SEPARATORS = str.maketrans({c: " | " for c in ";:|()[]{}"})
+_COMMA = re.compile(r",(?:(?![0-9])|(?<![0-9],))")
 _TOKEN = re.compile(r"\||" + _WORD.pattern)
 BOUNDARY = "|"  # a token no phrase contains
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
@@ -46,12 +56,45 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 
 # British -ise/-isation spellings of verbs design docs use, read as -ize: the Porter
 # stemmer would keep "randomised" and "randomized" apart.
-_BRITISH = re.compile(
-    r"\b(random|optim|normal|standard|summar|priorit|categor|token|anonym|pseudonym|container|parallel|"
-    r"serial|vector|regular|minim|maxim|util|visual|custom|personal|general|final|author|organ|recogn|"
-    r"stabil|material|central|special|real|initial|monet|operational|industrial|local|emphas|character)"
-    r"is(e|ed|es|er|ers|ing|ation|ations)\b"
+_BRITISH_STEMS = frozenset(
+    "random optim normal standard summar priorit categor token anonym pseudonym container parallel "
+    "serial vector regular minim maxim util visual custom personal general final author organ recogn "
+    "stabil material central special real initial monet operational industrial local emphas character".split()
 )
+_ISE = re.compile(r"is(e|ed|es|er|ers|ing|ation|ations)\b")
+
+
+def _americanise(text: str) -> str:
+    """"randomised" -> "randomized": -is- after a whole word of _BRITISH_STEMS."""
+    out: list[str] = []
+    last = 0
+    for match in _ISE.finditer(text):
+        start = word = match.start()
+        while word and (text[word - 1].isalnum() or text[word - 1] == "_"):  # back to the word's start
+            word -= 1
+        if text[word:start] in _BRITISH_STEMS:
+            out += (text[last:start], "iz", match.group(1))
+            last = match.end()
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _join_letter_pairs(text: str) -> str:
+    """"a/b testing" -> "ab testing"; in "a/b/c" only the first pair joins."""
+    out: list[str] = []
+    last = taken = 0  # `taken`: the letter a joined pair ended with cannot start another
+    for match in _LETTER_PAIR.finditer(text):
+        if match.start() - 1 < taken:
+            continue
+        out.append(text[last : match.start()])
+        last = match.end()
+        taken = last + 1
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
 
 def normalize(text: str) -> str:
@@ -60,8 +103,12 @@ def normalize(text: str) -> str:
         text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     text = text.lower()
     if "is" in text:
-        text = _BRITISH.sub(r"\1iz\2", text)
-    return _PREFIX.sub(r"\1", _LETTER_PAIR.sub(r"\1\2", text))
+        text = _americanise(text)
+    return _PREFIX.sub("", _join_letter_pairs(text))
+
+
+def _separate(text: str) -> str:
+    return _COMMA.sub(" | ", text.translate(_SEPARATORS))
 
 
 # Where the Porter stemmer merges words that mean different things in a design doc,
@@ -90,7 +137,7 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The normalised words of `text`, with "|" for list separators: what tokenize() stems."""
-    return _TOKEN.findall(_SEPARATOR.sub(" | ", normalize(text)))
+    return _TOKEN.findall(_separate(normalize(text)))
 
 
 def tokenize(text: str) -> tuple[str, ...]:
@@ -109,7 +156,7 @@ _JOINED_TOKEN = re.compile(UNIT_BREAK + "|" + _TOKEN.pattern)
 
 def joined_words(texts: list[str]) -> list[str]:
     """words() of each text, UNIT_BREAK between them. No text may hold UNIT_BREAK."""
-    return _JOINED_TOKEN.findall(_SEPARATOR.sub(" | ", normalize(f" {UNIT_BREAK} ".join(texts))))
+    return _JOINED_TOKEN.findall(_separate(normalize(f" {UNIT_BREAK} ".join(texts))))
 
 
 def phrase_stems(phrase: str) -> tuple[str, ...]:
@@ -122,7 +169,7 @@ def phrase_stems(phrase: str) -> tuple[str, ...]:
 def shrunk_phrase(phrase: str) -> str | None:
     """How a phrase reads once stop words are dropped, when that loses words: a hint
     for pack authors ("on device" is just "device"). None when nothing is lost."""
-    words = _TOKEN.findall(_SEPARATOR.sub(" | ", normalize(_SLOT.sub(" 0 ", phrase))))
+    words = _TOKEN.findall(_separate(normalize(_SLOT.sub(" 0 ", phrase))))
     kept = [w for w in words if w not in STOPWORDS and w != "|"]
     if len(words) >= 2 and len(kept) < len([w for w in words if w != "|"]):
         return " ".join(kept) or "(nothing)"

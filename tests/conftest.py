@@ -1,13 +1,20 @@
 from __future__ import annotations
 
+import os
 import textwrap
+
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
 from mlsd_lint.cli import cli
 from mlsd_lint.matching import Matcher
 from mlsd_lint.rules import load_builtin
 
+# Property tests: bounded for CI; HYPOTHESIS_PROFILE=long runs a longer session.
+settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

@@ -1,20 +1,14 @@
 """Property tests over generated markdown: no exception, deterministic, lines in range.
 
-Bounded for CI by the `ci` profile; `HYPOTHESIS_PROFILE=long pytest tests/test_fuzz.py`
-runs a longer session.
+Bounded for CI by the `ci` profile (see conftest.py); `HYPOTHESIS_PROFILE=long pytest
+tests/test_fuzz.py` runs a longer session.
 """
 
-import os
-
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from mlsd_lint.document import parse
 from mlsd_lint.engine import lint
-
-settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("long", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck))
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 words = st.sampled_from(
     ["A/B test", "rollback", "kill switch", "TODO", "baseline", "model", "data", "?", "**bold**", "`code`",

@@ -1,0 +1,127 @@
+"""The matcher's fast paths give the same answers as the plain definitions they replace.
+
+Sentences are tokenised a batch at a time, text is normalised by patterns that
+skip ahead to a literal, and exclusions are ruled out by a cheap hint first. Each
+is checked here against the straightforward version, on generated text.
+"""
+
+import re
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from mlsd_lint import matching, text
+from mlsd_lint.document import parse
+
+
+# The plain definitions, as they were written before the fast paths.
+_LETTER_PAIR = re.compile(r"\b([a-z])\s?[/&\-]\s?([a-z])\b")
+_PREFIX = re.compile(r"\b(re|pre|co|non|on|off|self|multi|sub|de)-(?=[a-z])")
+_SEPARATOR = re.compile(r"(?<![0-9]),|,(?![0-9])|[;:|()\[\]{}]")
+_BRITISH = re.compile(r"\b(" + "|".join(sorted(text._BRITISH_STEMS)) + r")is(e|ed|es|er|ers|ing|ation|ations)\b")
+
+
+def plain_normalize(s: str) -> str:
+    if not s.isascii():
+        import unicodedata
+
+        s = unicodedata.normalize("NFKC", s).translate(text._QUOTES)
+    s = _BRITISH.sub(r"\1iz\2", s.lower())
+    return _PREFIX.sub(r"\1", _LETTER_PAIR.sub(r"\1\2", s))
+
+
+pieces = st.sampled_from(
+    ["a", "b", "x", "/", "-", "&", " ", "  ", ",", ";", ":", "|", "(", ")", "[", "]", "{", "}", "3", "1,000", "_",
+     "re", "pre", "co", "non", "on", "off", "self", "multi", "sub", "de", "train", "random", "optim", "visual",
+     "ise", "ised", "isation", "izing", "is", "e", "ers", "é", "É", "\u2013", "\u2019", "\n", "?", "A/B", "K"]
+)
+snippet = st.one_of(st.text(max_size=30), st.lists(pieces, max_size=14).map("".join))
+
+
+@given(snippet)
+@example("a/b/c testing, x - y - z & w")
+@example("re-randomised non-ml pre-a/b self-serve")
+@example("organisation-wide realisation: visualising k-means")
+def test_normalize_matches_the_plain_patterns(s):
+    assert text.normalize(s) == plain_normalize(s)
+
+
+@given(snippet)
+@example("1,000 users, 3 ,5 and 7; (p99) [x] {y} |z|,")
+def test_separators_match_the_plain_pattern(s):
+    assert text._separate(s) == _SEPARATOR.sub(" | ", s)
+
+
+@given(st.lists(snippet, min_size=1, max_size=6))
+def test_tokenising_sentences_together_equals_one_at_a_time(texts):
+    texts = [t.replace(text.UNIT_BREAK, " ") for t in texts]
+    expected = []
+    for i, t in enumerate(texts):
+        if i:
+            expected.append(text.UNIT_BREAK)
+        expected += text.words(t)
+    assert text.joined_words(texts) == expected
+
+
+exclusion_words = st.sampled_from(
+    ["TODO", "tbd", "TBC", "fixme", "xxx", "lorem ipsum", "fill in", "fill this in", "to be defined", "To Be decided",
+     "[name]", "[describe the model]", "[e.g. X]", "not discussed", "Not yet covered", "out of scope", "N/A",
+     "none yet", "to follow", "later phase", "?", "Describe the", "List how", "please explain why", "we", "the model",
+     "retrain", "[Expected impact]", ".", ":", "- ", "> ", "*", "not", "to", "be", "fill", "scope"]
+)
+sentence = st.one_of(st.text(max_size=40), st.lists(exclusion_words, max_size=8).map(" ".join))
+
+
+@given(sentence)
+def test_exclusion_hint_never_hides_an_exclusion(s):
+    assert matching._is_excluded_text(s) == (matching._EXCLUDED.search(s) is not None)
+
+
+def _analysis(matcher, source):
+    return matcher.analyse(parse(source, "doc.md"))
+
+
+@contextmanager
+def batches_of(chars: int):
+    saved = matching._BATCH_CHARS
+    matching._BATCH_CHARS = chars
+    try:
+        yield
+    finally:
+        matching._BATCH_CHARS = saved
+
+
+prose = st.lists(
+    st.sampled_from(["We retrain weekly", "on data", "a kill switch", "rollback", "model", "latency p99 < 100 ms", "TODO",
+                     "A/B test", "baseline", "?", ".", ";", ",", "1,000", "fraud", "labels", "- ", "**Rollback**:"]),
+    max_size=12,
+).map(" ".join)
+block = st.one_of(prose, prose.map(lambda t: "## " + t), prose.map(lambda t: "- " + t), prose.map(lambda t: "| " + t + " | x |"))
+markdown = st.lists(block, max_size=20).map("\n\n".join)
+
+
+@given(markdown)
+def test_evidence_does_not_depend_on_how_sentences_are_batched(matcher, source):
+    whole = _analysis(matcher, source)
+    with batches_of(40):
+        assert _analysis(matcher, source) == whole
+
+
+@pytest.mark.parametrize("name", ["thorough-fraud-detection.md", "sketchy-eta-prediction.md"])
+def test_examples_read_alike_in_small_batches(matcher, name):
+    source = (Path(__file__).parent.parent / "examples" / name).read_text(encoding="utf-8")
+    whole = _analysis(matcher, source)
+    assert whole[0]  # something to compare
+    with batches_of(200):
+        assert _analysis(matcher, source) == whole
+
+
+def test_a_record_separator_in_the_text_reads_as_a_space(matcher):
+    spaced = "# Doc\n\n## Deployment\n\nWe can roll back to the previous model in one step.\n"
+    evidence, _ = _analysis(matcher, spaced)
+    assert "OPS003" in evidence
+    odd, _ = _analysis(matcher, spaced.replace("roll back", "roll\x1eback"))
+    assert {c: (e.line, e.phrase) for c, e in odd.items()} == {c: (e.line, e.phrase) for c, e in evidence.items()}
