@@ -16,22 +16,18 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import compress, count, islice
-from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
 
 from . import document as doc
-from . import jsonfile
 from .rules import Rule, RuleSet
 from .text import (
-    BOUNDARY, LARGE, NUMBER, STOPWORDS, UNIT_BREAK, joined_words, number_class, phrase_stems, sentences, stem, tokenize,
+    BOUNDARY, LARGE, NUMBER, STOPWORDS, UNIT_BREAK, joined_words, number_class, phrase_stems_many, sentences, stem, tokenize,
     word_count, words,
 )
 
 STRONG, WEAK, HEADING, NEAR = "phrase", "weak", "heading", "near"
-EXCLUDE, NEAR_TERM, NEAR_QUALIFIER = "exclude", "near-term", "near-qualifier"
-# Kinds are compared by identity in the hot loop: map loaded strings back to these.
-_KINDS = {k: k for k in (STRONG, WEAK, EXCLUDE, NEAR_TERM, NEAR_QUALIFIER)}
+EXCLUDE, NEAR_TERM, NEAR_QUALIFIER = "exclude", "near-term", "near-qualifier"  # compared by identity
 THRESHOLD = 0.5
 # Confidence of each kind of hit, in the topic's own section (home) and elsewhere.
 STRONG_HOME, STRONG_AWAY = 1.0, 0.9
@@ -146,24 +142,22 @@ def _is_excluded_text(text: str) -> bool:
 class Matcher:
     """Compiled, reusable matcher for one RuleSet. Build once per process."""
 
-    def __init__(self, ruleset: RuleSet, compiled: dict | None = None) -> None:
-        """`compiled` is a state saved by `compile()` for the same rules (see cached())."""
+    def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
         self.rules: tuple[Rule, ...] = tuple(r for r in ruleset.rules if r.check == "topic")
-        state = compiled or self.compile(ruleset)
-        entries = [_Entry(tuple(st), r, _KINDS[k], t, n, _TOP[k]) for st, r, k, t, n in state["entries"]]
+        entries, headings, typo_targets, steps = _compile(self.rules, ruleset)
         # Qualifiers ("model", "data") are common words: look for them only in
         # sentences where one of their rule's near-terms already occurred.
         self._qualifiers = _QualifierIndex([e for e in entries if e.kind is NEAR_QUALIFIER])
         self._index = _PhraseIndex([e for e in entries if e.kind is not NEAR_QUALIFIER])
         self._excludes = _PhraseIndex([e for e in entries if e.kind is EXCLUDE])
-        headings: dict[str, list[_Entry]] = defaultdict(list)
-        for st, r, text in state["headings"]:
-            headings[st[0]].append(_Entry(tuple(st), r, HEADING, text))
-        self._heading_index = dict(headings)
+        heading_index: dict[str, list[_Entry]] = defaultdict(list)
+        for e in headings:
+            heading_index[e.stems[0]].append(e)
+        self._heading_index = dict(heading_index)
         self._vocab = frozenset(s for e in entries for s in e.stems)
         by_initial: dict[str, list[str]] = defaultdict(list)
-        for word in state["typo_targets"]:
+        for word in sorted(typo_targets):
             if len(word) >= 6:
                 by_initial[word[:2]].append(word)
         self._by_initial = dict(by_initial)
@@ -174,79 +168,11 @@ class Matcher:
         self._number_classes: dict[str, str] = {}  # stem of a number -> NUMBER or LARGE
         self._title_steps: dict[str, int | None] = {}
         self._title_rules: dict[str, frozenset[int]] = {}
-        steps: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
-        for st, number in state["steps"]:
-            steps[st[0]].append((tuple(st), number))
-        self._step_index = dict(steps)
+        step_index: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
+        for stems, number in steps:
+            step_index[stems[0]].append((stems, number))
+        self._step_index = dict(step_index)
         self._code_counts = any(r.match.code for r in self.rules)
-
-    @staticmethod
-    def compile(ruleset: RuleSet) -> dict:
-        """The rules' phrases as stems, as plain JSON-able data (the costly part of start-up)."""
-        rules = [r for r in ruleset.rules if r.check == "topic"]
-        entries: list[list] = []
-        headings: list[list] = []
-        seen: set[tuple] = set()  # phrase spellings that normalise alike index once
-        # Words typos are corrected to: as written in the packs, not the joined-up
-        # compound variants ("integrtest" must not attract "interests").
-        typo_targets: set[str] = set()
-        stems_of = {p: phrase_stems(p) for r in rules for p in r.match.all_phrases()}
-        # How many rules use a word: a rough measure of how common it is in design docs.
-        uses: dict[str, int] = defaultdict(int)
-        for rule in rules:
-            for word in {w for p in rule.match.all_phrases() for w in stems_of[p]}:
-                uses[word] += 1
-
-        def commonness(phrases: tuple[str, ...]) -> int:
-            return max((min(uses[w] for w in stems_of[p]) for p in phrases if stems_of[p]), default=0)
-
-        for r_i, rule in enumerate(rules):
-            m = rule.match
-            groups = [(STRONG, m.phrases, -1), (WEAK, m.weak, -1), (EXCLUDE, m.exclude, -1)]
-            for n_i, near in enumerate(m.near):
-                # Either side of a `near` pair can be the one looked up first (the
-                # test is symmetric): the rarer one, so common words start few checks.
-                if commonness(near.qualifiers) < commonness(near.terms):
-                    groups += [(NEAR_TERM, near.qualifiers, n_i), (NEAR_QUALIFIER, near.terms, n_i)]
-                else:
-                    groups += [(NEAR_TERM, near.terms, n_i), (NEAR_QUALIFIER, near.qualifiers, n_i)]
-            for kind, phrases, n_i in groups:
-                for phrase in phrases:
-                    written = stems_of[phrase]
-                    if kind != EXCLUDE:
-                        typo_targets.update(written)
-                    for stems in sorted(_variants(written)):
-                        if stems and (stems, r_i, kind, n_i) not in seen:
-                            seen.add((stems, r_i, kind, n_i))
-                            entries.append([list(stems), r_i, kind, phrase, n_i])
-            for phrase in m.headings + m.phrases:
-                for stems in sorted(_variants(stems_of[phrase])):
-                    if stems:
-                        headings.append([list(stems), r_i, phrase])
-        steps = [
-            [list(stems), step.number]
-            for step in ruleset.steps
-            for phrase in step.sections
-            for stems in sorted(_variants(phrase_stems(phrase)))
-            if stems
-        ]
-        return {"entries": entries, "headings": headings, "typo_targets": sorted(typo_targets), "steps": steps}
-
-    @classmethod
-    def cached(cls, ruleset: RuleSet, folder: Path | None, digest: str) -> "Matcher":
-        """A matcher whose compiled phrases are kept in `folder` (JSON) between runs."""
-        if folder is None:
-            return cls(ruleset)
-        file = folder / f"matcher-{digest}.json"
-        state = jsonfile.read(file)
-        if isinstance(state, dict) and state.get("digest") == digest:
-            try:
-                return cls(ruleset, state)
-            except (KeyError, TypeError, ValueError):
-                pass  # damaged: rebuild
-        state = cls.compile(ruleset)
-        jsonfile.write(file, {**state, "digest": digest})
-        return cls(ruleset, state)
 
     # -- normalisation of document stems -------------------------------------------------
 
@@ -554,6 +480,57 @@ class Matcher:
             for r_i in rules:
                 out[r_i].add(section.index)
         return out
+
+
+def _compile(
+    rules: tuple[Rule, ...], ruleset: RuleSet
+) -> tuple[list[_Entry], list[_Entry], set[str], list[tuple[tuple[str, ...], int]]]:
+    """The rules' phrases as stems: (entries, heading entries, typo targets, step titles)."""
+    phrases = sorted({p for r in rules for p in r.match.all_phrases()} | {p for s in ruleset.steps for p in s.sections})
+    stems_of = dict(zip(phrases, phrase_stems_many(phrases)))
+    # How many rules use a word: a rough measure of how common it is in design docs.
+    uses: dict[str, int] = defaultdict(int)
+    for rule in rules:
+        for word in {w for p in rule.match.all_phrases() for w in stems_of[p]}:
+            uses[word] += 1
+
+    def commonness(group: tuple[str, ...]) -> int:
+        return max((min(uses[w] for w in stems_of[p]) for p in group if stems_of[p]), default=0)
+
+    variants_of: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for stems in stems_of.values():
+        if stems not in variants_of:
+            variants_of[stems] = sorted(_variants(stems)) if len(stems) > 1 else [stems] if stems else []
+    entries: list[_Entry] = []
+    headings: list[_Entry] = []
+    seen: set[tuple] = set()  # phrase spellings that normalise alike index once
+    # Words typos are corrected to: as written in the packs, not the joined-up
+    # compound variants ("integrtest" must not attract "interests").
+    typo_targets: set[str] = set()
+    for r_i, rule in enumerate(rules):
+        m = rule.match
+        groups = [(STRONG, m.phrases, -1), (WEAK, m.weak, -1), (EXCLUDE, m.exclude, -1)]
+        for n_i, near in enumerate(m.near):
+            # Either side of a `near` pair can be the one looked up first (the
+            # test is symmetric): the rarer one, so common words start few checks.
+            if commonness(near.qualifiers) < commonness(near.terms):
+                groups += [(NEAR_TERM, near.qualifiers, n_i), (NEAR_QUALIFIER, near.terms, n_i)]
+            else:
+                groups += [(NEAR_TERM, near.terms, n_i), (NEAR_QUALIFIER, near.qualifiers, n_i)]
+        for kind, group, n_i in groups:
+            top = _TOP[kind]
+            for phrase in group:
+                written = stems_of[phrase]
+                if kind is not EXCLUDE:
+                    typo_targets.update(written)
+                for stems in variants_of[written]:
+                    if (stems, r_i, kind, n_i) not in seen:
+                        seen.add((stems, r_i, kind, n_i))
+                        entries.append(_Entry(stems, r_i, kind, phrase, n_i, top))
+        for phrase in m.headings + m.phrases:
+            headings += [_Entry(stems, r_i, HEADING, phrase) for stems in variants_of[stems_of[phrase]]]
+    steps = [(stems, step.number) for step in ruleset.steps for phrase in step.sections for stems in variants_of[stems_of[phrase]]]
+    return entries, headings, typo_targets, steps
 
 
 class _PhraseIndex:

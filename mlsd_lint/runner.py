@@ -10,7 +10,9 @@ import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass
+import functools
 from pathlib import Path
+from typing import Callable
 
 from . import __version__
 from .cache import Cache, code_digest, key
@@ -46,7 +48,10 @@ def _lint_text(text: str, task: Task, matcher: Matcher, today: dt.date, plugins:
         raise InputError(task.path, str(err)) from None
 
 
-def _run_one(task: Task, matcher: Matcher, cache: Cache | None, digest: str, today: dt.date, stdin: bytes | None, plugins: dict) -> FileResult | InputError:
+def _run_one(
+    task: Task, matcher: Callable[[], Matcher], cache: Cache | None, digest: str, today: dt.date, stdin: bytes | None, plugins: dict
+) -> FileResult | InputError:
+    """`matcher` builds the matcher on first call: a run that only hits the cache never does."""
     try:
         data = stdin if task.path == "-" else read_bytes(task.path, task.max_bytes)
         if data is None:
@@ -58,7 +63,7 @@ def _run_one(task: Task, matcher: Matcher, cache: Cache | None, digest: str, tod
                 return hit
         text = decode(data, task.path)
         del data  # a big file is held once, as text, while it is linted
-        result = _lint_text(text, task, matcher, today, plugins)
+        result = _lint_text(text, task, matcher(), today, plugins)
         if cache is not None:
             cache.put(cache_key, result)
         return result
@@ -81,7 +86,11 @@ _worker: dict[str, object] = {}
 def _init_worker(ruleset: RuleSet, cache_root: str | None, digest: str, today: dt.date, plugin_names: tuple[str, ...]) -> None:
     plugins = _load_plugins(plugin_names)
     root = Path(cache_root) if cache_root else None
-    _worker.update(matcher=Matcher.cached(ruleset, root, digest), cache=Cache(root) if root else None, digest=digest, today=today, plugins=plugins)
+    _worker.update(matcher=_lazy_matcher(ruleset), cache=Cache(root) if root else None, digest=digest, today=today, plugins=plugins)
+
+
+def _lazy_matcher(ruleset: RuleSet) -> Callable[[], Matcher]:
+    return functools.cache(lambda: Matcher(ruleset))
 
 
 def _work(task: Task) -> FileResult | InputError:
@@ -112,10 +121,10 @@ def run(
         jobs = (os.cpu_count() or 1) if len(tasks) >= PARALLEL_MIN_FILES else 1
     jobs = max(1, min(jobs, len(tasks) or 1))
     if jobs == 1 or any(t.path == "-" for t in tasks):
-        matcher = Matcher.cached(ruleset, cache_root, digest)
-        cache = Cache(cache_root) if cache_root else None
+        matcher = _lazy_matcher(ruleset)
+        results = Cache(cache_root) if cache_root else None
         loaded = _load_plugins(plugins)
-        return [_run_one(t, matcher, cache, digest, today, stdin, loaded) for t in tasks]
+        return [_run_one(t, matcher, results, digest, today, stdin, loaded) for t in tasks]
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(1, len(tasks) // (jobs * 8))
