@@ -148,7 +148,11 @@ class Matcher:
         entries, headings, typo_targets, steps = _compile(self.rules, ruleset)
         # Qualifiers ("model", "data") are common words: look for them only in
         # sentences where one of their rule's near-terms already occurred.
-        self._qualifiers = _QualifierIndex([e for e in entries if e.kind is NEAR_QUALIFIER])
+        qualifiers: dict[tuple[int, int], list[_Entry]] = defaultdict(list)
+        for e in entries:
+            if e.kind is NEAR_QUALIFIER:
+                qualifiers[(e.rule, e.near)].append(e)
+        self._qualifiers = {key: _Qualifiers(es) for key, es in qualifiers.items()}
         self._index = _PhraseIndex([e for e in entries if e.kind is not NEAR_QUALIFIER])
         self._excludes = _PhraseIndex([e for e in entries if e.kind is EXCLUDE])
         heading_index: dict[str, list[_Entry]] = defaultdict(list)
@@ -358,10 +362,8 @@ class Matcher:
         index = self._index
         # Where phrase keys start, as 2*position (+1 for a two-word key), by sentence:
         # literal keys first, then `{number}` keys read on a view with numbers as slots.
-        passes = [(flat, index.single, index.pairs, dict(_by_unit(_key_events(flat, index.single, index.pairs), starts)))]
-        if index.has_wild and any(map(numbers.__contains__, flat)):
-            view = list(map(numbers.get, flat, flat))
-            passes.append((view, index.wild_single, index.wild_pairs, dict(_by_unit(_key_events(view, index.wild_single, index.wild_pairs), starts))))
+        view = list(map(numbers.get, flat, flat)) if any(map(numbers.__contains__, flat)) else None
+        passes = index.locate(flat, view, starts)
         order = sorted(passes[0][3].keys() | passes[-1][3].keys()) if len(passes) > 1 else list(passes[0][3])
         for u in order:
             start, stop = starts[u], stops[u]
@@ -390,7 +392,7 @@ class Matcher:
             line = block.line + block.text.count("\n", 0, offset) if offset else block.line
             text = block.text if in_code else texts[u].strip()
             excluded_rules = {h.entry.rule for h in hits if h.entry.kind is EXCLUDE}
-            near_hits: dict[tuple[int, int, str], list[int]] | None = None
+            near_hits: dict[tuple[int, int], list[int]] | None = None  # (rule, near) -> term positions
             step = ctx.steps[section]
             for h in hits:
                 e = h.entry
@@ -411,17 +413,23 @@ class Matcher:
                 elif kind is NEAR_TERM:
                     if near_hits is None:
                         near_hits = defaultdict(list)
-                    near_hits[(r_i, e.near, kind)].append(h.pos)
+                    near_hits[(r_i, e.near)].append(h.pos)
             if near_hits:
-                wanted = {r_i for r_i, _, _ in near_hits} - excluded_rules
-                for r_i, n_i, pos in self._qualifiers.scan(flat[start:stop], wanted, numbers):
-                    near_hits[(r_i, n_i, NEAR_QUALIFIER)].append(pos)
+                # A near pair fires when one of its qualifiers stands within `window`
+                # words of a term: looked for only where the sentence holds the
+                # first word of one (a set test), which most sentences don't.
+                words_here = set(flat[start:stop])
+                if view is not None:
+                    words_here.update(view[start:stop])
                 # in the packs' order, so the evidence named does not depend on which side triggered
-                for (r_i, n_i, kind), terms in sorted(near_hits.items()):
-                    if kind is not NEAR_TERM:
+                for (r_i, n_i), terms in sorted(near_hits.items()):
+                    if r_i in excluded_rules:
+                        continue
+                    qualifiers = self._qualifiers[(r_i, n_i)]
+                    if qualifiers.firsts.isdisjoint(words_here):
                         continue
                     near = rules[r_i].match.near[n_i]
-                    quals = near_hits.get((r_i, n_i, NEAR_QUALIFIER), ())
+                    quals = qualifiers.positions(flat, view, start, stop, boundaries)
                     if any(abs(t - q) <= near.window for t in terms for q in quals):
                         home = step == rules[r_i].step
                         offer(r_i, NEAR_HOME if home else NEAR_AWAY, line, NEAR, f"{near.terms[0]} ~ {near.qualifiers[0]}", section, text)
@@ -546,6 +554,15 @@ class _PhraseIndex:
         self.wild_single, self.wild_pairs = _keyed(wild)
         self.has_wild = bool(wild)
 
+    def locate(self, flat: list[str], view: list[str] | None, starts: list[int]) -> list[_Pass]:
+        """Where keys start in the stems of many sentences (sentence u starts at
+        starts[u]), by sentence: literal keys, then `{number}` keys read on `view`
+        (the stems with numbers as NUMBER or LARGE; None when there are no numbers)."""
+        passes = [_locate(flat, self.single, self.pairs, starts)]
+        if self.has_wild and view is not None:
+            passes.append(_locate(view, self.wild_single, self.wild_pairs, starts))
+        return passes
+
     def scan(self, stems: Sequence[str], numbers: dict[str, str] | None = None) -> list[_Hit]:
         """Every phrase occurrence in one sentence's stems. `numbers` gives the class
         of every number in them (worked out here when not given)."""
@@ -562,42 +579,43 @@ class _PhraseIndex:
         return hits
 
 
-class _QualifierIndex:
-    """The qualifier side of `near` pairs, looked up only for the rules whose other
-    side a sentence holds: per key, the entries of each rule."""
+class _Qualifiers:
+    """The qualifier side of one `near` pair, by first word."""
 
     def __init__(self, entries: list[_Entry]) -> None:
-        index = _PhraseIndex(entries)
-        self.literal = (_by_rule(index.single), _by_rule(index.pairs))
-        self.wild = (_by_rule(index.wild_single), _by_rule(index.wild_pairs))
-        self.has_wild = index.has_wild
+        literal = [e for e in entries if NUMBER not in e.stems and LARGE not in e.stems]
+        wild = [v for e in entries if NUMBER in e.stems or LARGE in e.stems for v in _number_variants(e)]
+        self.literal = _by_first(literal)
+        self.wild = _by_first(wild)  # matched on the view where numbers read as NUMBER or LARGE
+        self.firsts = frozenset(self.literal) | frozenset(self.wild)
 
-    def scan(self, stems: list[str], wanted: set[int], numbers: dict[str, str]) -> list[tuple[int, int, int]]:
-        """(rule, near, position) of each qualifier of a wanted rule in one sentence's stems."""
-        out: list[tuple[int, int, int]] = []
-        passes = [(stems, self.literal)]
-        if self.has_wild and any(map(numbers.__contains__, stems)):
-            passes.append((list(map(numbers.get, stems, stems)), self.wild))
-        has_boundary = BOUNDARY in stems
-        for seq, (single, pairs) in passes:
-            for event in _key_events(seq, single, pairs):
-                i = event >> 1
-                by_rule = pairs[(seq[i], seq[i + 1])] if event & 1 else single[seq[i]]
-                for r_i in wanted:
-                    for e in by_rule.get(r_i, ()):
-                        if len(e.stems) <= 2 or tuple(seq[i : i + len(e.stems)]) == e.stems:
-                            out.append((r_i, e.near, i - seq[:i].count(BOUNDARY) if has_boundary else i))
+    def positions(self, flat: list[str], view: list[str] | None, start: int, stop: int, boundaries: bool) -> list[int]:
+        """Word positions in sentence flat[start:stop] where a qualifier starts."""
+        out: list[int] = []
+        for seq, by_first in ((flat, self.literal), (view, self.wild)):
+            if seq is None or not by_first:
+                continue
+            for i in range(start, stop):
+                for e in by_first.get(seq[i], ()):
+                    k = len(e.stems)
+                    if k == 1 or tuple(seq[i : i + k]) == e.stems:
+                        out.append(i - start - (seq[start:i].count(BOUNDARY) if boundaries else 0))
+                        break
         return out
 
 
-def _by_rule(index: dict) -> dict:
-    out: dict = {}
-    for key, entries in index.items():
-        grouped: dict[int, list[_Entry]] = defaultdict(list)
-        for e in entries:
-            grouped[e.rule].append(e)
-        out[key] = dict(grouped)
-    return out
+def _by_first(entries: list[_Entry]) -> dict[str, list[_Entry]]:
+    out: dict[str, list[_Entry]] = defaultdict(list)
+    for e in entries:
+        out[e.stems[0]].append(e)
+    return dict(out)
+
+
+_Pass = tuple[list[str], dict, dict, dict[int, list[int]]]  # stems read, keys, pairs, key events by sentence
+
+
+def _locate(seq: list[str], single: dict, pairs: dict, starts: list[int]) -> _Pass:
+    return seq, single, pairs, dict(_by_unit(_key_events(seq, single, pairs), starts))
 
 
 def _key_events(seq: list[str], single: dict, pairs: dict) -> list[int]:
