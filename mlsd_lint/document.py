@@ -154,8 +154,10 @@ def plain_text(raw: str) -> str:
         raw = _TAG.sub("", raw)
     if "[" in raw:
         raw = _LINK.sub(r"\1", raw)
-    raw = _HARD_BREAK.sub("\n", raw)
-    raw = _MARKUP.sub("", raw)
+    if "\n" in raw:
+        raw = _HARD_BREAK.sub("\n", raw)
+    if "`" in raw or "*" in raw or "_" in raw or "~" in raw:
+        raw = _MARKUP.sub("", raw)
     if "\\" in raw:
         raw = _ESCAPE.sub(r"\1", raw)
     if "&" in raw:

@@ -94,6 +94,7 @@ class _Entry(NamedTuple):
     text: str
     near: int = -1  # which `near` entry of the rule
     top: float = 1.0  # the most a hit of this entry can be worth (see _TOP)
+    holds_weak: bool = False  # a near-term that can hold a weak phrase of its rule (see _inside_longer)
 
 
 class _Hit(NamedTuple):
@@ -176,7 +177,8 @@ class Matcher:
         for stems, number in steps:
             step_index[stems[0]].append((stems, number))
         self._step_index = dict(step_index)
-        self._code_counts = any(r.match.code for r in self.rules)
+        self._code_rules = [r.match.code for r in self.rules]
+        self._code_counts = any(self._code_rules)
 
     # -- normalisation of document stems -------------------------------------------------
 
@@ -358,6 +360,7 @@ class Matcher:
 
         rules = self.rules
         bar, weak_seen, offer = tally.bar, tally.weak_seen, tally.offer
+        code_counts = self._code_rules
         numbers = self._number_classes
         index = self._index
         # Where phrase keys start, as 2*position (+1 for a two-word key), by sentence:
@@ -370,6 +373,13 @@ class Matcher:
             in_code = batch.in_code[u]
             boundaries = BOUNDARY in flat[start:stop]
             hits: list[_Hit] = []
+            # Near-term positions by (rule, near), for the pairs whose qualifiers
+            # may be here: a near pair fires when one of its qualifiers stands within
+            # `window` words of a term, so the sentence must hold a qualifier's first
+            # word (a set test), which it mostly doesn't.
+            near_hits: dict[tuple[int, int], list[int]] = {}
+            near_possible: dict[tuple[int, int], bool] = {}
+            words_here: set[str] | None = None
             for seq, single, pairs, groups in passes:
                 for event in groups.get(u, ()):
                     i = event >> 1
@@ -383,8 +393,27 @@ class Matcher:
                         if pos < 0:
                             # list separators don't count towards `near` distances
                             pos = i - start - (seq[start:i].count(BOUNDARY) if boundaries else 0)
-                        hits.append(_Hit(entry, pos))
-            if not hits or excluded(u):
+                        if entry.kind is not NEAR_TERM:
+                            hits.append(_Hit(entry, pos))
+                            continue
+                        if entry.holds_weak:
+                            hits.append(_Hit(entry, pos))  # for _inside_longer only
+                        if in_code and not code_counts[entry.rule]:
+                            continue
+                        key = (entry.rule, entry.near)
+                        possible = near_possible.get(key)
+                        if possible is None:
+                            if words_here is None:
+                                words_here = set(flat[start:stop])
+                                if view is not None:
+                                    words_here.update(view[start:stop])
+                            possible = near_possible[key] = not self._qualifiers[key].firsts.isdisjoint(words_here)
+                        if possible:
+                            if key in near_hits:
+                                near_hits[key].append(pos)
+                            else:
+                                near_hits[key] = [pos]
+            if not (hits or near_hits) or excluded(u):
                 continue
             block = batch.blocks[u]
             section = block.section
@@ -392,7 +421,6 @@ class Matcher:
             line = block.line + block.text.count("\n", 0, offset) if offset else block.line
             text = block.text if in_code else texts[u].strip()
             excluded_rules = {h.entry.rule for h in hits if h.entry.kind is EXCLUDE}
-            near_hits: dict[tuple[int, int], list[int]] | None = None  # (rule, near) -> term positions
             step = ctx.steps[section]
             for h in hits:
                 e = h.entry
@@ -410,24 +438,12 @@ class Matcher:
                     weak_seen[r_i].setdefault(e.stems, (line, e.text, section, text))
                     if home:
                         offer(r_i, WEAK_HOME, line, WEAK, e.text, section, text)
-                elif kind is NEAR_TERM:
-                    if near_hits is None:
-                        near_hits = defaultdict(list)
-                    near_hits[(r_i, e.near)].append(h.pos)
             if near_hits:
-                # A near pair fires when one of its qualifiers stands within `window`
-                # words of a term: looked for only where the sentence holds the
-                # first word of one (a set test), which most sentences don't.
-                words_here = set(flat[start:stop])
-                if view is not None:
-                    words_here.update(view[start:stop])
                 # in the packs' order, so the evidence named does not depend on which side triggered
                 for (r_i, n_i), terms in sorted(near_hits.items()):
                     if r_i in excluded_rules:
                         continue
                     qualifiers = self._qualifiers[(r_i, n_i)]
-                    if qualifiers.firsts.isdisjoint(words_here):
-                        continue
                     near = rules[r_i].match.near[n_i]
                     quals = qualifiers.positions(flat, view, start, stop, boundaries)
                     if any(abs(t - q) <= near.window for t in terms for q in quals):
@@ -537,8 +553,27 @@ def _compile(
                         entries.append(_Entry(stems, r_i, kind, phrase, n_i, top))
         for phrase in m.headings + m.phrases:
             headings += [_Entry(stems, r_i, HEADING, phrase) for stems in variants_of[stems_of[phrase]]]
+    weak_of: dict[int, list[tuple[str, ...]]] = defaultdict(list)
+    for e in entries:
+        if e.kind is WEAK:
+            weak_of[e.rule].append(e.stems)
+    entries = [
+        e._replace(holds_weak=True) if e.kind is NEAR_TERM and any(_may_hold(e.stems, w) for w in weak_of[e.rule]) else e
+        for e in entries
+    ]
     steps = [(stems, step.number) for step in ruleset.steps for phrase in step.sections for stems in variants_of[stems_of[phrase]]]
     return entries, headings, typo_targets, steps
+
+
+def _may_hold(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    """Whether a hit of `shorter` could lie inside one of `longer` (a number slot
+    taken to match any number)."""
+
+    def same(a: str, b: str) -> bool:
+        return a == b or (a[:1].isdigit() or a in (NUMBER, LARGE)) and (b[:1].isdigit() or b in (NUMBER, LARGE))
+
+    n = len(shorter)
+    return n < len(longer) and any(all(same(longer[i + j], shorter[j]) for j in range(n)) for i in range(len(longer) - n + 1))
 
 
 class _PhraseIndex:
