@@ -16,10 +16,12 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import compress, count, islice
+from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
 
 from . import document as doc
+from . import jsonfile
 from .rules import Rule, RuleSet
 from .text import (
     BOUNDARY, LARGE, NUMBER, STOPWORDS, UNIT_BREAK, joined_words, number_class, phrase_stems_many, sentences, stem, tokenize,
@@ -97,6 +99,10 @@ class _Entry(NamedTuple):
     holds_weak: bool = False  # a near-term that can hold a weak phrase of its rule (see _inside_longer)
 
 
+# (entries, heading entries, words typos are corrected to, step title phrases)
+_Compiled = tuple[list[_Entry], list[_Entry], set[str], list[tuple[tuple[str, ...], int]]]
+
+
 class _Hit(NamedTuple):
     entry: _Entry
     pos: int  # word position in the unit, list separators not counted
@@ -143,10 +149,11 @@ def _is_excluded_text(text: str) -> bool:
 class Matcher:
     """Compiled, reusable matcher for one RuleSet. Build once per process."""
 
-    def __init__(self, ruleset: RuleSet) -> None:
+    def __init__(self, ruleset: RuleSet, compiled: _Compiled | None = None) -> None:
+        """`compiled`: what _compile() gives for these rules, if already at hand (see cached())."""
         self.ruleset = ruleset
         self.rules: tuple[Rule, ...] = tuple(r for r in ruleset.rules if r.check == "topic")
-        entries, headings, typo_targets, steps = _compile(self.rules, ruleset)
+        entries, headings, typo_targets, steps = compiled or _compile(self.rules, ruleset)
         # Qualifiers ("model", "data") are common words: look for them only in
         # sentences where one of their rule's near-terms already occurred.
         qualifiers: dict[tuple[int, int], list[_Entry]] = defaultdict(list)
@@ -179,6 +186,24 @@ class Matcher:
         self._step_index = dict(step_index)
         self._code_rules = [r.match.code for r in self.rules]
         self._code_counts = any(self._code_rules)
+
+    @classmethod
+    def cached(cls, ruleset: RuleSet, folder: Path | None, digest: str) -> Matcher:
+        """A matcher whose compiled phrases are kept in `folder` between runs, as JSON
+        (one string per phrase: quicker to load than nested lists)."""
+        if folder is None:
+            return cls(ruleset)
+        file = folder / f"matcher-{digest}.json"
+        data = jsonfile.read(file)
+        if isinstance(data, dict) and data.get("digest") == digest:
+            try:
+                return cls(ruleset, _compiled_from_data(data))
+            except (KeyError, TypeError, ValueError, IndexError):
+                pass  # damaged: rebuild
+        rules = tuple(r for r in ruleset.rules if r.check == "topic")
+        compiled = _compile(rules, ruleset)
+        jsonfile.write(file, {**_compiled_to_data(compiled), "digest": digest})
+        return cls(ruleset, compiled)
 
     # -- normalisation of document stems -------------------------------------------------
 
@@ -506,9 +531,7 @@ class Matcher:
         return out
 
 
-def _compile(
-    rules: tuple[Rule, ...], ruleset: RuleSet
-) -> tuple[list[_Entry], list[_Entry], set[str], list[tuple[tuple[str, ...], int]]]:
+def _compile(rules: tuple[Rule, ...], ruleset: RuleSet) -> _Compiled:
     """The rules' phrases as stems: (entries, heading entries, typo targets, step titles)."""
     phrases = sorted({p for r in rules for p in r.match.all_phrases()} | {p for s in ruleset.steps for p in s.sections})
     stems_of = dict(zip(phrases, phrase_stems_many(phrases)))
@@ -563,6 +586,38 @@ def _compile(
     ]
     steps = [(stems, step.number) for step in ruleset.steps for phrase in step.sections for stems in variants_of[stems_of[phrase]]]
     return entries, headings, typo_targets, steps
+
+
+def _compiled_to_data(compiled: _Compiled) -> dict:
+    entries, headings, typo_targets, steps = compiled
+
+    def line(e: _Entry) -> str:
+        return "\t".join((" ".join(e.stems), str(e.rule), e.kind, str(e.near), "1" if e.holds_weak else "", e.text))
+
+    return {
+        "entries": [line(e) for e in entries],
+        "headings": [line(e) for e in headings],
+        "typo_targets": " ".join(sorted(typo_targets)),
+        "steps": [[" ".join(stems), number] for stems, number in steps],
+    }
+
+
+_KIND_NAMES = {k: k for k in (STRONG, WEAK, EXCLUDE, NEAR_TERM, NEAR_QUALIFIER, HEADING)}
+
+
+def _compiled_from_data(data: dict) -> _Compiled:
+    kinds = _KIND_NAMES  # back to the module's own strings: kinds are compared by identity
+    new = tuple.__new__  # _Entry(...) without the Python-level __new__: ~20,000 of them
+
+    def entries(lines: list[str]) -> list[_Entry]:
+        rows = [line.split("\t", 5) for line in lines]
+        return [
+            new(_Entry, (tuple(st.split(" ")), int(r), kinds[k], text, int(n), _TOP.get(k, 1.0), h == "1"))
+            for st, r, k, n, h, text in rows
+        ]
+
+    steps = [(tuple(stems.split(" ")), int(number)) for stems, number in data["steps"]]
+    return entries(data["entries"]), entries(data["headings"]), set(data["typo_targets"].split()), steps
 
 
 def _may_hold(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
@@ -630,8 +685,8 @@ class _Qualifiers:
         for seq, by_first in ((flat, self.literal), (view, self.wild)):
             if seq is None or not by_first:
                 continue
-            for i in range(start, stop):
-                for e in by_first.get(seq[i], ()):
+            for i in compress(range(start, stop), map(by_first.__contains__, islice(seq, start, stop))):
+                for e in by_first[seq[i]]:
                     k = len(e.stems)
                     if k == 1 or tuple(seq[i : i + k]) == e.stems:
                         out.append(i - start - (seq[start:i].count(BOUNDARY) if boundaries else 0))

@@ -86,11 +86,11 @@ _worker: dict[str, object] = {}
 def _init_worker(ruleset: RuleSet, cache_root: str | None, digest: str, today: dt.date, plugin_names: tuple[str, ...]) -> None:
     plugins = _load_plugins(plugin_names)
     root = Path(cache_root) if cache_root else None
-    _worker.update(matcher=_lazy_matcher(ruleset), cache=Cache(root) if root else None, digest=digest, today=today, plugins=plugins)
+    _worker.update(matcher=_lazy_matcher(ruleset, root, digest), cache=Cache(root) if root else None, digest=digest, today=today, plugins=plugins)
 
 
-def _lazy_matcher(ruleset: RuleSet) -> Callable[[], Matcher]:
-    return functools.cache(lambda: Matcher(ruleset))
+def _lazy_matcher(ruleset: RuleSet, cache_root: Path | None, digest: str) -> Callable[[], Matcher]:
+    return functools.cache(lambda: Matcher.cached(ruleset, cache_root, digest))
 
 
 def _work(task: Task) -> FileResult | InputError:
@@ -121,7 +121,7 @@ def run(
         jobs = (os.cpu_count() or 1) if len(tasks) >= PARALLEL_MIN_FILES else 1
     jobs = max(1, min(jobs, len(tasks) or 1))
     if jobs == 1 or any(t.path == "-" for t in tasks):
-        matcher = _lazy_matcher(ruleset)
+        matcher = _lazy_matcher(ruleset, cache_root, digest)
         results = Cache(cache_root) if cache_root else None
         loaded = _load_plugins(plugins)
         return [_run_one(t, matcher, results, digest, today, stdin, loaded) for t in tasks]
