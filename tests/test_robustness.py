@@ -153,3 +153,27 @@ def test_output_is_identical_across_jobs_and_cache(write, tmp_path):
     assert outputs[0] and json.loads(outputs[0])
     assert all(out == outputs[0] for out in outputs)
     assert any((tmp_path / "cache").rglob("*.json"))
+
+
+def test_compiled_rules_from_the_cache_lint_alike_and_a_damaged_one_is_rebuilt(tmp_path):
+    """The compiled matcher kept in the cache folder gives the same findings as one
+    built afresh, and a damaged copy is rebuilt, not trusted or fatal."""
+    example = (Path(__file__).resolve().parent.parent / "examples" / "thorough-fraud-detection.md").read_text()
+    cache = tmp_path / "cache"
+    base = [sys.executable, "-m", "mlsd_lint", "--format", "json", "--show-evidence"]
+
+    def lint(name: str, *args: str) -> subprocess.CompletedProcess:
+        doc = tmp_path / name
+        doc.write_text(example + f"\n<!-- {name} -->\n")  # a new doc: no cached result
+        return subprocess.run(base + [*args, str(doc)], capture_output=True, cwd=tmp_path, text=True)
+
+    fresh = lint("a.md", "--no-cache")
+    lint("b.md", "--cache-dir", str(cache))  # writes the compiled matcher
+    stored = list(cache.rglob("matcher-*.json"))
+    assert len(stored) == 1
+    from_cache = lint("a.md", "--cache-dir", str(cache))
+    assert from_cache.returncode == fresh.returncode and from_cache.stdout == fresh.stdout
+    stored[0].write_text('{"digest": "' + stored[0].stem[len("matcher-"):] + '", "entries": ["x\\t1"]}')
+    damaged = lint("c.md", "--cache-dir", str(cache))
+    assert damaged.returncode == fresh.returncode and "Traceback" not in damaged.stderr
+    assert damaged.stdout == fresh.stdout.replace("a.md", "c.md")
