@@ -41,6 +41,9 @@ TITLED, LABELLED = 0.95, 0.9
 # later line. (An exclude stays live until its rule is settled at 1.0; a weak hit is
 # also moot once its rule has any evidence, as weak terms only pair up without it.)
 _TOP = {STRONG: STRONG_HOME, WEAK: WEAK_HOME, NEAR_TERM: NEAR_HOME, NEAR_QUALIFIER: NEAR_HOME, EXCLUDE: 1.0}
+# The same outside the rule's home sections (for a near pair: outside its step's
+# sections). An exclude matters as long as some other hit of its rule could.
+_AWAY = {STRONG: STRONG_AWAY, NEAR_TERM: NEAR_AWAY, EXCLUDE: STRONG_AWAY}
 
 # A unit that only asks, defers or prompts does not address a topic.
 _PLACEHOLDER = re.compile(
@@ -185,6 +188,10 @@ class Matcher:
             step_index[stems[0]].append((stems, number))
         self._step_index = dict(step_index)
         self._code_rules = [r.match.code for r in self.rules]
+        by_step: dict[int, set[int]] = defaultdict(set)
+        for r_i, rule in enumerate(self.rules):
+            by_step[rule.step].add(r_i)
+        self._rules_by_step = {step: frozenset(r) for step, r in by_step.items()}
         self._code_counts = any(self._code_rules)
 
     @classmethod
@@ -334,8 +341,9 @@ class Matcher:
         counted: set[int] = set().union(*ctx.topic_sections.values())
         words = [0] * len(sections)
         clean = UNIT_BREAK not in document.source
+        homes = _Homes(ctx, self._rules_by_step)
         for batch in self._batches(document, ctx.muted):
-            self._read_batch(batch, clean, ctx, tally, counted, words)
+            self._read_batch(batch, clean, ctx, homes, tally, counted, words)
         best, weak_seen = tally.best, tally.weak_seen
         # Weak terms outside their home count when two different ones agree.
         for r_i, seen in weak_seen.items():
@@ -358,7 +366,9 @@ class Matcher:
         }
         return evidence, ctx.steps
 
-    def _read_batch(self, batch: _Batch, clean: bool, ctx: _Context, tally: _Tally, counted: set[int], words: list[int]) -> None:
+    def _read_batch(
+        self, batch: _Batch, clean: bool, ctx: _Context, homes: _Homes, tally: _Tally, counted: set[int], words: list[int]
+    ) -> None:
         """Offer every hit in a batch of sentences, one sentence after another."""
         texts = batch.texts
         flat = self._stem_words(joined_words(texts if clean else [t.replace(UNIT_BREAK, " ") for t in texts]))
@@ -397,6 +407,7 @@ class Matcher:
             start, stop = starts[u], stops[u]
             in_code = batch.in_code[u]
             boundaries = BOUNDARY in flat[start:stop]
+            home, step_home = homes.of(batch.blocks[u].section)
             hits: list[_Hit] = []
             # Near-term positions by (rule, near), for the pairs whose qualifiers
             # may be here: a near pair fires when one of its qualifiers stands within
@@ -410,8 +421,11 @@ class Matcher:
                     i = event >> 1
                     pos = -1
                     for entry in pairs[(seq[i], seq[i + 1])] if event & 1 else single[seq[i]]:
-                        if entry.top <= bar.get(entry.rule, 0.0):
+                        b = bar.get(entry.rule, 0.0)
+                        if entry.top <= b:
                             continue
+                        if b >= NEAR_AWAY and _AWAY[entry.kind] <= b and entry.rule not in (step_home if entry.kind is NEAR_TERM else home):
+                            continue  # the rule already has evidence this section could not beat
                         k = len(entry.stems)
                         if k > 2 and tuple(seq[i : i + k]) != entry.stems:
                             continue
@@ -748,6 +762,27 @@ def _number_variants(entry: _Entry) -> list[_Entry]:
         if s == NUMBER:
             out += [e._replace(stems=e.stems[:i] + (LARGE,) + e.stems[i + 1 :]) for e in out]
     return out
+
+
+class _Homes:
+    """Per section of one document: the rules at home there (its step's rules and
+    those it is titled for), and its step's rules alone (home for `near` pairs)."""
+
+    def __init__(self, ctx: _Context, rules_by_step: dict[int, frozenset[int]]) -> None:
+        self.ctx, self.rules_by_step = ctx, rules_by_step
+        self.titled: dict[int, set[int]] = defaultdict(set)
+        for r_i, sections in ctx.topic_sections.items():
+            for s_i in sections:
+                self.titled[s_i].add(r_i)
+        self.known: dict[int, tuple[frozenset[int], frozenset[int]]] = {}
+
+    def of(self, section: int) -> tuple[frozenset[int], frozenset[int]]:
+        known = self.known.get(section)
+        if known is None:
+            step = self.ctx.steps[section]
+            step_rules = self.rules_by_step.get(step, frozenset()) if step is not None else frozenset()
+            known = self.known[section] = (step_rules | self.titled.get(section, frozenset()), step_rules)
+        return known
 
 
 class _Batch(NamedTuple):
