@@ -138,7 +138,9 @@ _BR = re.compile(r"<br\s*/?>", re.I)
 _LINK = re.compile(r"!?\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]*)>")
 _TAG = re.compile(r"</?[a-zA-Z][^>\n]*>")
-_MARKUP = re.compile(r"`+|\*\*|__|~~|(?<![\w\\])[*_]|[*_](?!\w)")
+# Every alternative starts with one of `*_~, which the regex engine skips ahead to;
+# "[*_](?<![\w\\][*_])" is a * or _ with no word character or backslash before it.
+_MARKUP = re.compile(r"`+|\*\*|__|~~|[*_](?<![\w\\][*_])|[*_](?!\w)")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _HARD_BREAK = re.compile(r"(?:\\| {2,})\n")
 _BOLD_LEAD = re.compile(r"^(\*\*|__)(.+?)\1")
@@ -154,7 +156,7 @@ def plain_text(raw: str) -> str:
         raw = _TAG.sub("", raw)
     if "[" in raw:
         raw = _LINK.sub(r"\1", raw)
-    if "\n" in raw:
+    if "\\\n" in raw or "  \n" in raw:
         raw = _HARD_BREAK.sub("\n", raw)
     if "`" in raw or "*" in raw or "_" in raw or "~" in raw:
         raw = _MARKUP.sub("", raw)

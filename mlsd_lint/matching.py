@@ -484,8 +484,7 @@ class Matcher:
                         continue
                     qualifiers = self._qualifiers[(r_i, n_i)]
                     near = rules[r_i].match.near[n_i]
-                    quals = qualifiers.positions(flat, view, start, stop, boundaries)
-                    if any(abs(t - q) <= near.window for t in terms for q in quals):
+                    if qualifiers.near(terms, near.window, flat, view, start, stop, boundaries):
                         home = step == rules[r_i].step
                         offer(r_i, NEAR_HOME if home else NEAR_AWAY, line, NEAR, f"{near.terms[0]} ~ {near.qualifiers[0]}", section, text)
 
@@ -693,9 +692,9 @@ class _Qualifiers:
         self.wild = _by_first(wild)  # matched on the view where numbers read as NUMBER or LARGE
         self.firsts = frozenset(self.literal) | frozenset(self.wild)
 
-    def positions(self, flat: list[str], view: list[str] | None, start: int, stop: int, boundaries: bool) -> list[int]:
-        """Word positions in sentence flat[start:stop] where a qualifier starts."""
-        out: list[int] = []
+    def near(self, terms: list[int], window: int, flat: list[str], view: list[str] | None, start: int, stop: int, boundaries: bool) -> bool:
+        """Whether a qualifier starts within `window` words of a term position in
+        sentence flat[start:stop] (positions not counting list separators)."""
         for seq, by_first in ((flat, self.literal), (view, self.wild)):
             if seq is None or not by_first:
                 continue
@@ -703,9 +702,11 @@ class _Qualifiers:
                 for e in by_first[seq[i]]:
                     k = len(e.stems)
                     if k == 1 or tuple(seq[i : i + k]) == e.stems:
-                        out.append(i - start - (seq[start:i].count(BOUNDARY) if boundaries else 0))
+                        q = i - start - (seq[start:i].count(BOUNDARY) if boundaries else 0)
+                        if any(abs(t - q) <= window for t in terms):
+                            return True
                         break
-        return out
+        return False
 
 
 def _by_first(entries: list[_Entry]) -> dict[str, list[_Entry]]:

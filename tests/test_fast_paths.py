@@ -125,3 +125,32 @@ def test_a_record_separator_in_the_text_reads_as_a_space(matcher):
     assert "OPS003" in evidence
     odd, _ = _analysis(matcher, spaced.replace("roll back", "roll\x1eback"))
     assert {c: (e.line, e.phrase) for c, e in odd.items()} == {c: (e.line, e.phrase) for c, e in evidence.items()}
+
+
+def plain_markup(raw: str) -> str:
+    """document.plain_text as first written: every pattern, unguarded."""
+    from mlsd_lint import document as d
+
+    raw = d._HTML_COMMENT.sub("", raw)
+    raw = d._BR.sub(" ", raw)
+    raw = d._AUTOLINK.sub(r"\1", raw)
+    raw = d._TAG.sub("", raw)
+    raw = d._LINK.sub(r"\1", raw)
+    raw = re.compile(r"(?:\\| {2,})\n").sub("\n", raw)
+    raw = re.compile(r"`+|\*\*|__|~~|(?<![\w\\])[*_]|[*_](?!\w)").sub("", raw)
+    raw = d._ESCAPE.sub(r"\1", raw)
+    return d.html.unescape(raw)
+
+
+markup = st.lists(
+    st.sampled_from(["a", "b", " ", "  ", "\n", "\\", "*", "**", "_", "__", "`", "``", "~~", "~", "[x](y)", "<br>", "&amp;", "é", "1", "<!-- c -->"]),
+    max_size=16,
+).map("".join)
+
+
+@given(st.one_of(st.text(max_size=30), markup))
+@example("**Rollback**: a_b *c* _d_ \\*e\\* `f`  \nnext\\\nline")
+def test_markup_stripping_matches_the_plain_patterns(raw):
+    from mlsd_lint.document import plain_text
+
+    assert plain_text(raw) == plain_markup(raw)
