@@ -504,12 +504,12 @@ class Matcher:
             for r_i in named:
                 tally.offer(r_i, LABELLED, block.line, HEADING, block.label, block.section, block.text[:200])
 
-    def _heading_rules(self, title: str) -> set[int]:
+    def _heading_rules(self, title: str) -> frozenset[int]:
         """Rules whose topic a title or label names (and whose excludes it does not hold)."""
         memo = self._title_rules
         if title not in memo:
             _remember(memo, title, frozenset(self._find_heading_rules(title)))
-        return set(memo[title])
+        return memo[title]
 
     def _find_heading_rules(self, title: str) -> set[int]:
         stems = self._stems(title)
@@ -528,16 +528,19 @@ class Matcher:
 
     def _topic_sections(self, document: doc.Document, muted: list[bool]) -> dict[int, set[int]]:
         """Sections whose title names a rule's topic (and their subsections)."""
-        own: list[set[int]] = [set() for _ in document.sections]
+        none: frozenset[int] = frozenset()
+        own = [none] * len(document.sections)
         titles = [s for s in document.sections if s.level == 1]
         doc_title = titles[0].index if len(titles) == 1 else -1  # names the whole doc, not one topic
         for section in document.sections:
             if section.level and not muted[section.index] and section.index != doc_title:
                 own[section.index] = self._heading_rules(section.title)
         out: dict[int, set[int]] = defaultdict(set)
-        inherited: list[set[int]] = []
+        inherited: list[frozenset[int]] = []  # shared, not copied: a big doc has many sections
         for section in document.sections:  # parents come first
-            rules = own[section.index] | (inherited[section.parent] if section.parent is not None else set())
+            rules = own[section.index]
+            if section.parent is not None and inherited[section.parent]:
+                rules = rules | inherited[section.parent] if rules else inherited[section.parent]
             inherited.append(rules)
             for r_i in rules:
                 out[r_i].add(section.index)
@@ -563,12 +566,13 @@ def _compile(rules: tuple[Rule, ...], ruleset: RuleSet) -> _Compiled:
             variants_of[stems] = sorted(_variants(stems)) if len(stems) > 1 else [stems] if stems else []
     entries: list[_Entry] = []
     headings: list[_Entry] = []
-    seen: set[tuple] = set()  # phrase spellings that normalise alike index once
+    seen: set[tuple] = set()  # phrase spellings of one rule that normalise alike index once
     # Words typos are corrected to: as written in the packs, not the joined-up
     # compound variants ("integrtest" must not attract "interests").
     typo_targets: set[str] = set()
     for r_i, rule in enumerate(rules):
         m = rule.match
+        seen.clear()
         groups = [(STRONG, m.phrases, -1), (WEAK, m.weak, -1), (EXCLUDE, m.exclude, -1)]
         for n_i, near in enumerate(m.near):
             # Either side of a `near` pair can be the one looked up first (the
@@ -584,8 +588,8 @@ def _compile(rules: tuple[Rule, ...], ruleset: RuleSet) -> _Compiled:
                 if kind is not EXCLUDE:
                     typo_targets.update(written)
                 for stems in variants_of[written]:
-                    if (stems, r_i, kind, n_i) not in seen:
-                        seen.add((stems, r_i, kind, n_i))
+                    if (stems, kind, n_i) not in seen:
+                        seen.add((stems, kind, n_i))
                         entries.append(_Entry(stems, r_i, kind, phrase, n_i, top))
         for phrase in m.headings + m.phrases:
             headings += [_Entry(stems, r_i, HEADING, phrase) for stems in variants_of[stems_of[phrase]]]
@@ -775,14 +779,17 @@ class _Homes:
         for r_i, sections in ctx.topic_sections.items():
             for s_i in sections:
                 self.titled[s_i].add(r_i)
-        self.known: dict[int, tuple[frozenset[int], frozenset[int]]] = {}
+        self.known: dict[int | None, tuple[frozenset[int], frozenset[int]]] = {}
 
     def of(self, section: int) -> tuple[frozenset[int], frozenset[int]]:
-        known = self.known.get(section)
+        # kept per step, and per section only for titled ones: a big doc has many sections
+        step = self.ctx.steps[section]
+        titled = self.titled.get(section)
+        key = (-1 - section) if titled else step
+        known = self.known.get(key)
         if known is None:
-            step = self.ctx.steps[section]
             step_rules = self.rules_by_step.get(step, frozenset()) if step is not None else frozenset()
-            known = self.known[section] = (step_rules | self.titled.get(section, frozenset()), step_rules)
+            known = self.known[key] = (step_rules | titled if titled else step_rules, step_rules)
         return known
 
 
