@@ -36,6 +36,7 @@ STRONG_HOME, STRONG_AWAY = 1.0, 0.9
 WEAK_HOME, WEAK_PAIR = 0.7, 0.6
 NEAR_HOME, NEAR_AWAY = 0.95, 0.85
 TITLED, LABELLED = 0.95, 0.9
+SUBSTANTIVE = 4  # words of prose a titled section needs to count
 # What a hit of each kind can add at most. A hit is skipped once its rule's evidence
 # is at least that good: evidence only improves on a higher confidence, never on a
 # later line. (An exclude stays live until its rule is settled at 1.0; a weak hit is
@@ -390,7 +391,9 @@ class Matcher:
 
         if counted:
             for u, block in enumerate(batch.blocks):
-                if block.section in counted and not batch.in_code[u] and not excluded(u):
+                # counts stop at SUBSTANTIVE: all _substantive_sections() asks is whether
+                # a section and its subsections reach it, which capped counts still tell
+                if words[block.section] < SUBSTANTIVE and block.section in counted and not batch.in_code[u] and not excluded(u):
                     words[block.section] += stops[u] - starts[u]
 
         rules = self.rules
@@ -406,8 +409,8 @@ class Matcher:
         for u in order:
             start, stop = starts[u], stops[u]
             in_code = batch.in_code[u]
-            boundaries = BOUNDARY in flat[start:stop]
-            home, step_home = homes.of(batch.blocks[u].section)
+            boundaries: bool | None = None  # whether the sentence holds list separators, when first needed
+            home = step_home = None  # rules at home in its section, when first needed
             hits: list[_Hit] = []
             # Near-term positions by (rule, near), for the pairs whose qualifiers
             # may be here: a near pair fires when one of its qualifiers stands within
@@ -424,13 +427,18 @@ class Matcher:
                         b = bar.get(entry.rule, 0.0)
                         if entry.top <= b:
                             continue
-                        if b >= NEAR_AWAY and _AWAY[entry.kind] <= b and entry.rule not in (step_home if entry.kind is NEAR_TERM else home):
-                            continue  # the rule already has evidence this section could not beat
+                        if b >= NEAR_AWAY and _AWAY[entry.kind] <= b:
+                            if home is None:
+                                home, step_home = homes.of(batch.blocks[u].section)
+                            if entry.rule not in (step_home if entry.kind is NEAR_TERM else home):
+                                continue  # the rule already has evidence this section could not beat
                         k = len(entry.stems)
                         if k > 2 and tuple(seq[i : i + k]) != entry.stems:
                             continue
                         if pos < 0:
                             # list separators don't count towards `near` distances
+                            if boundaries is None:
+                                boundaries = BOUNDARY in flat[start:stop]
                             pos = i - start - (seq[start:i].count(BOUNDARY) if boundaries else 0)
                         if entry.kind is not NEAR_TERM:
                             hits.append(_Hit(entry, pos))
@@ -484,7 +492,7 @@ class Matcher:
                         continue
                     qualifiers = self._qualifiers[(r_i, n_i)]
                     near = rules[r_i].match.near[n_i]
-                    if qualifiers.near(terms, near.window, flat, view, start, stop, boundaries):
+                    if qualifiers.near(terms, near.window, flat, view, start, stop, bool(boundaries)):
                         home = step == rules[r_i].step
                         offer(r_i, NEAR_HOME if home else NEAR_AWAY, line, NEAR, f"{near.terms[0]} ~ {near.qualifiers[0]}", section, text)
 
@@ -849,7 +857,7 @@ def _substantive_sections(document: doc.Document, words: list[int]) -> set[int]:
     for section in reversed(document.sections):
         if section.parent is not None:
             words[section.parent] += words[section.index]
-    return {i for i, n in enumerate(words) if n >= 4}
+    return {i for i, n in enumerate(words) if n >= SUBSTANTIVE}
 
 
 def _keyed(entries: Iterable[_Entry]) -> tuple[dict[str, list[_Entry]], dict[tuple[str, str], list[_Entry]]]:
