@@ -7,6 +7,7 @@ configuration.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -375,4 +376,8 @@ def _apply_baseline(results, known, baseline_path: str):
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    # A lint run makes millions of small short-lived objects and few reference
+    # cycles: collecting the young generation every 700 allocations (the default)
+    # costs ~5% of a run and a third of loading the compiled rules.
+    gc.set_threshold(50_000, 20, 20)
     cli.main(args=list(argv) if argv is not None else None, prog_name="mlsd-lint")

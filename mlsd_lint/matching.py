@@ -15,7 +15,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import compress, count, islice
+from itertools import compress, count, islice, repeat
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
@@ -206,7 +206,7 @@ class Matcher:
         if isinstance(data, dict) and data.get("digest") == digest:
             try:
                 return cls(ruleset, _compiled_from_data(data))
-            except (KeyError, TypeError, ValueError, IndexError):
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError):
                 pass  # damaged: rebuild
         rules = tuple(r for r in ruleset.rules if r.check == "topic")
         compiled = _compile(rules, ruleset)
@@ -614,32 +614,49 @@ def _compile(rules: tuple[Rule, ...], ruleset: RuleSet) -> _Compiled:
 
 
 def _compiled_to_data(compiled: _Compiled) -> dict:
+    """Column by column, as strings: JSON of a few long strings loads in C, where a
+    list per phrase costs a Python object each (see _compiled_from_data)."""
     entries, headings, typo_targets, steps = compiled
 
-    def line(e: _Entry) -> str:
-        return "\t".join((" ".join(e.stems), str(e.rule), e.kind, str(e.near), "1" if e.holds_weak else "", e.text))
+    def columns(es: list[_Entry]) -> dict:
+        return {
+            "stems": "\n".join(" ".join(e.stems) for e in es),
+            "rules": " ".join(str(e.rule) for e in es),
+            "kinds": "".join(_KIND_CODES[e.kind] for e in es),
+            "texts": [e.text for e in es],
+            "nears": " ".join(str(e.near) for e in es),
+            "holds": "".join("1" if e.holds_weak else "0" for e in es),
+        }
 
     return {
-        "entries": [line(e) for e in entries],
-        "headings": [line(e) for e in headings],
+        "entries": columns(entries),
+        "headings": columns(headings),
         "typo_targets": " ".join(sorted(typo_targets)),
         "steps": [[" ".join(stems), number] for stems, number in steps],
     }
 
 
-_KIND_NAMES = {k: k for k in (STRONG, WEAK, EXCLUDE, NEAR_TERM, NEAR_QUALIFIER, HEADING)}
+_KIND_CODES = {STRONG: "s", WEAK: "w", EXCLUDE: "x", NEAR_TERM: "t", NEAR_QUALIFIER: "q", HEADING: "h"}
+_KINDS_BY_CODE = {code: kind for kind, code in _KIND_CODES.items()}  # the module's own strings: kinds compare by identity
 
 
 def _compiled_from_data(data: dict) -> _Compiled:
-    kinds = _KIND_NAMES  # back to the module's own strings: kinds are compared by identity
-    new = tuple.__new__  # _Entry(...) without the Python-level __new__: ~20,000 of them
-
-    def entries(lines: list[str]) -> list[_Entry]:
-        rows = [line.split("\t", 5) for line in lines]
-        return [
-            new(_Entry, (tuple(st.split(" ")), int(r), kinds[k], text, int(n), _TOP.get(k, 1.0), h == "1"))
-            for st, r, k, n, h, text in rows
-        ]
+    def entries(c: dict) -> list[_Entry]:
+        stems = list(map(tuple, map(str.split, c["stems"].split("\n")))) if c["stems"] else []
+        kinds = list(map(_KINDS_BY_CODE.__getitem__, c["kinds"]))
+        fields = (
+            stems,
+            map(int, c["rules"].split()),
+            kinds,
+            c["texts"],
+            map(int, c["nears"].split()),
+            map(_TOP.get, kinds, repeat(1.0)),
+            map("1".__eq__, c["holds"]),
+        )
+        out = list(map(tuple.__new__, repeat(_Entry), zip(*fields, strict=True)))  # no Python call per entry
+        if len(out) != len(stems) or any(len(e) != len(_Entry._fields) for e in out[:1]):
+            raise ValueError("damaged compiled rules")
+        return out
 
     steps = [(tuple(stems.split(" ")), int(number)) for stems, number in data["steps"]]
     return entries(data["entries"]), entries(data["headings"]), set(data["typo_targets"].split()), steps
