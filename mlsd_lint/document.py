@@ -28,6 +28,7 @@ PROSE_KINDS = frozenset({PARAGRAPH, LIST_ITEM, TABLE_ROW, TABLE_HEADER, BLOCKQUO
 _CHECKBOX = re.compile(r"^\[([ xX])\]\s+")
 # "Label: body" lead-ins, as in "- Rollback: revert to the previous model".
 _COLON_LABEL = re.compile(r"^([^:=\n]{2,60}?)\s*(?:[:=\u2014\u2192]|->|=>)\s*(\S.*)$", re.S)
+_LABEL_SEPARATORS = ":=\u2014\u2192>"  # a text holding none of these has no such label
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +179,7 @@ def _label_and_body(text: str, lead: str) -> tuple[str, int]:
     if lead and text.startswith(lead) and len(lead.split()) <= 8:  # a bold sentence is not a label
         rest = text[len(lead) :]
         return lead.strip().rstrip(":"), len(text) - len(rest.lstrip(" :\u2014-\u2013"))
-    match = _COLON_LABEL.match(text)
+    match = _COLON_LABEL.match(text) if any(c in text for c in _LABEL_SEPARATORS) else None
     if match and len(match.group(1).split()) <= 6:
         return match.group(1).strip(), match.start(2)
     return "", 0
@@ -267,7 +268,8 @@ def parse(source: str, path: str = "<string>") -> Document:
                     else:
                         block_kind = PARAGRAPH
                     label, body_start = _label_and_body(text, lead)
-                    italic = bool(_ITALIC.match(raw.strip()))
+                    stripped = raw.strip()
+                    italic = stripped[:1] in ("*", "_") and stripped[-1:] == stripped[:1] and bool(_ITALIC.match(stripped))
                     blocks.append(Block(block_kind, text, line, current(), label, body_start, checkbox, italic))
                 if "<!--" in raw:
                     for match in _HTML_COMMENT.finditer(raw):

@@ -12,7 +12,7 @@ under it. See docs/matching.md.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import compress, count, islice, repeat
@@ -404,9 +404,17 @@ class Matcher:
         # Where phrase keys start, as 2*position (+1 for a two-word key), by sentence:
         # literal keys first, then `{number}` keys read on a view with numbers as slots.
         view = list(map(numbers.get, flat, flat)) if any(map(numbers.__contains__, flat)) else None
-        passes = index.locate(flat, view, starts)
-        order = sorted(passes[0][3].keys() | passes[-1][3].keys()) if len(passes) > 1 else list(passes[0][3])
-        for u in order:
+        literal = _key_events(flat, index.single, index.pairs)
+        wild = {}
+        if view is not None and index.has_wild:
+            wild = dict(_by_unit(_key_events(view, index.wild_single, index.wild_pairs), starts))
+        lo = 0  # sentence u's literal events are literal[lo:hi]
+        for u in range(n):
+            hi = bisect_left(literal, 2 * starts[u + 1], lo) if u + 1 < n else len(literal)
+            if lo == hi and u not in wild:
+                continue
+            passes = ((flat, index.single, index.pairs, literal[lo:hi]), (view, index.wild_single, index.wild_pairs, wild.get(u, ())))
+            lo = hi
             start, stop = starts[u], stops[u]
             in_code = batch.in_code[u]
             boundaries: bool | None = None  # whether the sentence holds list separators, when first needed
@@ -419,8 +427,8 @@ class Matcher:
             near_hits: dict[tuple[int, int], list[int]] = {}
             near_possible: dict[tuple[int, int], bool] = {}
             words_here: set[str] | None = None
-            for seq, single, pairs, groups in passes:
-                for event in groups.get(u, ()):
+            for seq, single, pairs, events in passes:
+                for event in events:
                     i = event >> 1
                     pos = -1
                     for entry in pairs[(seq[i], seq[i + 1])] if event & 1 else single[seq[i]]:
@@ -686,15 +694,6 @@ class _PhraseIndex:
         self.wild_single, self.wild_pairs = _keyed(wild)
         self.has_wild = bool(wild)
 
-    def locate(self, flat: list[str], view: list[str] | None, starts: list[int]) -> list[_Pass]:
-        """Where keys start in the stems of many sentences (sentence u starts at
-        starts[u]), by sentence: literal keys, then `{number}` keys read on `view`
-        (the stems with numbers as NUMBER or LARGE; None when there are no numbers)."""
-        passes = [_locate(flat, self.single, self.pairs, starts)]
-        if self.has_wild and view is not None:
-            passes.append(_locate(view, self.wild_single, self.wild_pairs, starts))
-        return passes
-
     def scan(self, stems: Sequence[str], numbers: dict[str, str] | None = None) -> list[_Hit]:
         """Every phrase occurrence in one sentence's stems. `numbers` gives the class
         of every number in them (worked out here when not given)."""
@@ -743,13 +742,6 @@ def _by_first(entries: list[_Entry]) -> dict[str, list[_Entry]]:
     for e in entries:
         out[e.stems[0]].append(e)
     return dict(out)
-
-
-_Pass = tuple[list[str], dict, dict, dict[int, list[int]]]  # stems read, keys, pairs, key events by sentence
-
-
-def _locate(seq: list[str], single: dict, pairs: dict, starts: list[int]) -> _Pass:
-    return seq, single, pairs, dict(_by_unit(_key_events(seq, single, pairs), starts))
 
 
 def _key_events(seq: list[str], single: dict, pairs: dict) -> list[int]:
