@@ -335,7 +335,7 @@ class Matcher:
         ctx = self._context(document)
         rules = self.rules
         sections = document.sections
-        tally = _Tally()
+        tally = _Tally(len(rules))
         offer = tally.offer
         # Prose words per titled section (with its subsections): whether a topic's
         # own section says anything.
@@ -432,7 +432,7 @@ class Matcher:
                     i = event >> 1
                     pos = -1
                     for entry in pairs[(seq[i], seq[i + 1])] if event & 1 else single[seq[i]]:
-                        b = bar.get(entry.rule, 0.0)
+                        b = bar[entry.rule]
                         if entry.top <= b:
                             continue
                         if b >= NEAR_AWAY and _AWAY[entry.kind] <= b:
@@ -480,7 +480,7 @@ class Matcher:
             for h in hits:
                 e = h.entry
                 r_i = e.rule
-                if e.top <= bar.get(r_i, 0.0) or r_i in excluded_rules or (in_code and not rules[r_i].match.code):
+                if e.top <= bar[r_i] or r_i in excluded_rules or (in_code and not rules[r_i].match.code):
                     continue
                 kind = e.kind
                 if kind is STRONG:
@@ -830,12 +830,12 @@ class _Tally:
 
     __slots__ = ("best", "bar", "weak_seen")
 
-    def __init__(self) -> None:
+    def __init__(self, rules: int) -> None:
         # Best so far per rule, as (confidence, -line, kind, phrase, section, text, "").
         self.best: dict[int, tuple[float, int, str, str, int, str, str]] = {}
         # Confidence of the best so far per rule: hits that cannot beat it are
         # skipped (see _TOP), which is most hits in a thorough doc.
-        self.bar: dict[int, float] = {}
+        self.bar: list[float] = [0.0] * rules
         self.weak_seen: dict[int, dict[tuple[str, ...], tuple[int, str, int, str]]] = defaultdict(dict)
 
     def would_take(self, r_i: int, confidence: float, line: int) -> bool:
