@@ -2,49 +2,33 @@
 
 A document is cut into sentences ("units"); units that cannot address anything
 (questions, placeholders, unticked checklist items, template prompts, open
-questions) are set aside first. Every phrase of every rule is indexed by its
-first stem, so one pass over a unit's stems finds all candidate hits whatever
-the number of rules. Hits then weigh by kind and by where they stand: a weak
-term counts in its step's own section, a heading counts only with content
-under it. See docs/matching.md.
+questions) are set aside. The rules' phrases are looked up in the indexes of
+phrase_index.py, a batch of sentences at a time. Hits then weigh by kind and by
+where they stand: a weak term counts in its step's own section, a heading
+counts only with content under it. See docs/matching.md.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import compress, count, islice, repeat
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple, Sequence
-
+from typing import Iterator, NamedTuple
 
 from . import document as doc
 from . import jsonfile
-from .rules import Rule, RuleSet
-from .text import (
-    BOUNDARY, LARGE, NUMBER, STOPWORDS, UNIT_BREAK, joined_words, number_class, phrase_stems_many, sentences, stem, tokenize,
-    word_count, words,
+from .phrase_index import (
+    AWAY, EXCLUDE, HEADING, LABELLED, NEAR, NEAR_AWAY, NEAR_HOME, NEAR_QUALIFIER, NEAR_TERM, STRONG, STRONG_AWAY,
+    STRONG_HOME, TITLED, WEAK, WEAK_HOME, WEAK_PAIR, Compiled, Entry, Hit, PhraseIndex, Qualifiers, by_unit,
+    compile_rules, compiled_from_data, compiled_to_data, key_events,
 )
+from .rules import Rule, RuleSet
+from .text import BOUNDARY, STOPWORDS, UNIT_BREAK, joined_words, number_class, sentences, stem, tokenize, word_count, words
 
-STRONG, WEAK, HEADING, NEAR = "phrase", "weak", "heading", "near"
-EXCLUDE, NEAR_TERM, NEAR_QUALIFIER = "exclude", "near-term", "near-qualifier"  # compared by identity
-THRESHOLD = 0.5
-# Confidence of each kind of hit, in the topic's own section (home) and elsewhere.
-STRONG_HOME, STRONG_AWAY = 1.0, 0.9
-WEAK_HOME, WEAK_PAIR = 0.7, 0.6
-NEAR_HOME, NEAR_AWAY = 0.95, 0.85
-TITLED, LABELLED = 0.95, 0.9
+THRESHOLD = 0.5  # the confidence at which a topic counts as addressed
 SUBSTANTIVE = 4  # words of prose a titled section needs to count
-# What a hit of each kind can add at most. A hit is skipped once its rule's evidence
-# is at least that good: evidence only improves on a higher confidence, never on a
-# later line. (An exclude stays live until its rule is settled at 1.0; a weak hit is
-# also moot once its rule has any evidence, as weak terms only pair up without it.)
-_TOP = {STRONG: STRONG_HOME, WEAK: WEAK_HOME, NEAR_TERM: NEAR_HOME, NEAR_QUALIFIER: NEAR_HOME, EXCLUDE: 1.0}
-# The same outside the rule's home sections (for a near pair: outside its step's
-# sections). An exclude matters as long as some other hit of its rule could.
-_AWAY = {STRONG: STRONG_AWAY, NEAR_TERM: NEAR_AWAY, EXCLUDE: STRONG_AWAY}
 
 # A unit that only asks, defers or prompts does not address a topic.
 _PLACEHOLDER = re.compile(
@@ -93,41 +77,12 @@ class Evidence:
     text: str
 
 
-class _Entry(NamedTuple):
-    stems: tuple[str, ...]
-    rule: int
-    kind: str  # STRONG, WEAK, EXCLUDE, or NEAR_TERM / NEAR_QUALIFIER with `near` set
-    text: str
-    near: int = -1  # which `near` entry of the rule
-    top: float = 1.0  # the most a hit of this entry can be worth (see _TOP)
-    holds_weak: bool = False  # a near-term that can hold a weak phrase of its rule (see _inside_longer)
-
-
-# (entries, heading entries, words typos are corrected to, step title phrases)
-_Compiled = tuple[list[_Entry], list[_Entry], set[str], list[tuple[tuple[str, ...], int]]]
-
-
-class _Hit(NamedTuple):
-    entry: _Entry
-    pos: int  # word position in the unit, list separators not counted
-
-
 class _Context(NamedTuple):
     """What is known of a document's sections before its sentences are read."""
 
     steps: list[int | None]  # checklist step of each section
     muted: list[bool]  # sections that never count
     topic_sections: dict[int, set[int]]  # rule -> sections titled for its topic
-
-
-def _variants(stems: tuple[str, ...]) -> set[tuple[str, ...]]:
-    """A phrase and its closed-compound spellings: "kill switch" also as "killswitch"."""
-    out = {stems}
-    if 2 <= len(stems) <= 3:
-        out.add(("".join(stems),))
-        for i in range(len(stems) - 1):
-            out.add(stems[:i] + (stems[i] + stems[i + 1],) + stems[i + 2 :])
-    return out
 
 
 _BRACKETED = re.compile(r"^\s*\[[^\]]{3,}\]\s*[.:]?\s*$")  # "[Expected impact and KPIs]": a slot left unfilled
@@ -140,7 +95,7 @@ _EXCLUDED = re.compile("|".join(f"(?:{p.pattern})" for p in (_QUESTION_TAIL, _PL
 
 # A literal every match of _EXCLUDED holds, but for _PROMPT's (anchored, so cheap):
 # most sentences hold none, and this is much quicker to rule out than the patterns.
-# Keep it in step with them (tests/test_matching_speedups.py checks it).
+# Keep it in step with them (tests/test_fast_paths.py checks it).
 _EXCLUSION_HINT = re.compile(r"\?|\[|todo|tbd|tbc|fixme|xxx|lorem|fill|to be|not |out of scope|n/a|none yet|to follow|later phase")
 
 
@@ -153,21 +108,21 @@ def _is_excluded_text(text: str) -> bool:
 class Matcher:
     """Compiled, reusable matcher for one RuleSet. Build once per process."""
 
-    def __init__(self, ruleset: RuleSet, compiled: _Compiled | None = None) -> None:
-        """`compiled`: what _compile() gives for these rules, if already at hand (see cached())."""
+    def __init__(self, ruleset: RuleSet, compiled: Compiled | None = None) -> None:
+        """`compiled`: what compile_rules() gives for these rules, if already at hand (see cached())."""
         self.ruleset = ruleset
         self.rules: tuple[Rule, ...] = tuple(r for r in ruleset.rules if r.check == "topic")
-        entries, headings, typo_targets, steps = compiled or _compile(self.rules, ruleset)
+        entries, headings, typo_targets, steps = compiled or compile_rules(self.rules, ruleset)
         # Qualifiers ("model", "data") are common words: look for them only in
         # sentences where one of their rule's near-terms already occurred.
-        qualifiers: dict[tuple[int, int], list[_Entry]] = defaultdict(list)
+        qualifiers: dict[tuple[int, int], list[Entry]] = defaultdict(list)
         for e in entries:
             if e.kind is NEAR_QUALIFIER:
                 qualifiers[(e.rule, e.near)].append(e)
-        self._qualifiers = {key: _Qualifiers(es) for key, es in qualifiers.items()}
-        self._index = _PhraseIndex([e for e in entries if e.kind is not NEAR_QUALIFIER])
-        self._excludes = _PhraseIndex([e for e in entries if e.kind is EXCLUDE])
-        heading_index: dict[str, list[_Entry]] = defaultdict(list)
+        self._qualifiers = {key: Qualifiers(es) for key, es in qualifiers.items()}
+        self._index = PhraseIndex([e for e in entries if e.kind is not NEAR_QUALIFIER])
+        self._excludes = PhraseIndex([e for e in entries if e.kind is EXCLUDE])
+        heading_index: dict[str, list[Entry]] = defaultdict(list)
         for e in headings:
             heading_index[e.stems[0]].append(e)
         self._heading_index = dict(heading_index)
@@ -205,12 +160,12 @@ class Matcher:
         data = jsonfile.read(file)
         if isinstance(data, dict) and data.get("digest") == digest:
             try:
-                return cls(ruleset, _compiled_from_data(data))
+                return cls(ruleset, compiled_from_data(data))
             except (KeyError, TypeError, ValueError, IndexError, AttributeError):
                 pass  # damaged: rebuild
         rules = tuple(r for r in ruleset.rules if r.check == "topic")
-        compiled = _compile(rules, ruleset)
-        jsonfile.write(file, {**_compiled_to_data(compiled), "digest": digest})
+        compiled = compile_rules(rules, ruleset)
+        jsonfile.write(file, {**compiled_to_data(compiled), "digest": digest})
         return cls(ruleset, compiled)
 
     # -- normalisation of document stems -------------------------------------------------
@@ -404,10 +359,10 @@ class Matcher:
         # Where phrase keys start, as 2*position (+1 for a two-word key), by sentence:
         # literal keys first, then `{number}` keys read on a view with numbers as slots.
         view = list(map(numbers.get, flat, flat)) if any(map(numbers.__contains__, flat)) else None
-        literal = _key_events(flat, index.single, index.pairs)
+        literal = key_events(flat, index.single, index.pairs)
         wild = {}
         if view is not None and index.has_wild:
-            wild = dict(_by_unit(_key_events(view, index.wild_single, index.wild_pairs), starts))
+            wild = dict(by_unit(key_events(view, index.wild_single, index.wild_pairs), starts))
         lo = 0  # sentence u's literal events are literal[lo:hi]
         for u in range(n):
             hi = bisect_left(literal, 2 * starts[u + 1], lo) if u + 1 < n else len(literal)
@@ -419,7 +374,7 @@ class Matcher:
             in_code = batch.in_code[u]
             boundaries: bool | None = None  # whether the sentence holds list separators, when first needed
             home = step_home = None  # rules at home in its section, when first needed
-            hits: list[_Hit] = []
+            hits: list[Hit] = []
             # Near-term positions by (rule, near), for the pairs whose qualifiers
             # may be here: a near pair fires when one of its qualifiers stands within
             # `window` words of a term, so the sentence must hold a qualifier's first
@@ -435,7 +390,7 @@ class Matcher:
                         b = bar[entry.rule]
                         if entry.top <= b:
                             continue
-                        if b >= NEAR_AWAY and _AWAY[entry.kind] <= b:
+                        if b >= NEAR_AWAY and AWAY[entry.kind] <= b:
                             if home is None:
                                 home, step_home = homes.of(batch.blocks[u].section)
                             if entry.rule not in (step_home if entry.kind is NEAR_TERM else home):
@@ -449,10 +404,10 @@ class Matcher:
                                 boundaries = BOUNDARY in flat[start:stop]
                             pos = i - start - (seq[start:i].count(BOUNDARY) if boundaries else 0)
                         if entry.kind is not NEAR_TERM:
-                            hits.append(_Hit(entry, pos))
+                            hits.append(Hit(entry, pos))
                             continue
                         if entry.holds_weak:
-                            hits.append(_Hit(entry, pos))  # for _inside_longer only
+                            hits.append(Hit(entry, pos))  # for _inside_longer only
                         if in_code and not code_counts[entry.rule]:
                             continue
                         key = (entry.rule, entry.near)
@@ -563,229 +518,6 @@ class Matcher:
         return out
 
 
-def _compile(rules: tuple[Rule, ...], ruleset: RuleSet) -> _Compiled:
-    """The rules' phrases as stems: (entries, heading entries, typo targets, step titles)."""
-    phrases = sorted({p for r in rules for p in r.match.all_phrases()} | {p for s in ruleset.steps for p in s.sections})
-    stems_of = dict(zip(phrases, phrase_stems_many(phrases)))
-    # How many rules use a word: a rough measure of how common it is in design docs.
-    uses: dict[str, int] = defaultdict(int)
-    for rule in rules:
-        for word in {w for p in rule.match.all_phrases() for w in stems_of[p]}:
-            uses[word] += 1
-
-    def commonness(group: tuple[str, ...]) -> int:
-        return max((min(uses[w] for w in stems_of[p]) for p in group if stems_of[p]), default=0)
-
-    variants_of: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-    for stems in stems_of.values():
-        if stems not in variants_of:
-            variants_of[stems] = sorted(_variants(stems)) if len(stems) > 1 else [stems] if stems else []
-    entries: list[_Entry] = []
-    headings: list[_Entry] = []
-    seen: set[tuple] = set()  # phrase spellings of one rule that normalise alike index once
-    # Words typos are corrected to: as written in the packs, not the joined-up
-    # compound variants ("integrtest" must not attract "interests").
-    typo_targets: set[str] = set()
-    for r_i, rule in enumerate(rules):
-        m = rule.match
-        seen.clear()
-        groups = [(STRONG, m.phrases, -1), (WEAK, m.weak, -1), (EXCLUDE, m.exclude, -1)]
-        for n_i, near in enumerate(m.near):
-            # Either side of a `near` pair can be the one looked up first (the
-            # test is symmetric): the rarer one, so common words start few checks.
-            if commonness(near.qualifiers) < commonness(near.terms):
-                groups += [(NEAR_TERM, near.qualifiers, n_i), (NEAR_QUALIFIER, near.terms, n_i)]
-            else:
-                groups += [(NEAR_TERM, near.terms, n_i), (NEAR_QUALIFIER, near.qualifiers, n_i)]
-        for kind, group, n_i in groups:
-            top = _TOP[kind]
-            for phrase in group:
-                written = stems_of[phrase]
-                if kind is not EXCLUDE:
-                    typo_targets.update(written)
-                for stems in variants_of[written]:
-                    if (stems, kind, n_i) not in seen:
-                        seen.add((stems, kind, n_i))
-                        entries.append(_Entry(stems, r_i, kind, phrase, n_i, top))
-        for phrase in m.headings + m.phrases:
-            headings += [_Entry(stems, r_i, HEADING, phrase) for stems in variants_of[stems_of[phrase]]]
-    weak_of: dict[int, list[tuple[str, ...]]] = defaultdict(list)
-    for e in entries:
-        if e.kind is WEAK:
-            weak_of[e.rule].append(e.stems)
-    entries = [
-        e._replace(holds_weak=True) if e.kind is NEAR_TERM and any(_may_hold(e.stems, w) for w in weak_of[e.rule]) else e
-        for e in entries
-    ]
-    steps = [(stems, step.number) for step in ruleset.steps for phrase in step.sections for stems in variants_of[stems_of[phrase]]]
-    return entries, headings, typo_targets, steps
-
-
-def _compiled_to_data(compiled: _Compiled) -> dict:
-    """Column by column, as strings: JSON of a few long strings loads in C, where a
-    list per phrase costs a Python object each (see _compiled_from_data)."""
-    entries, headings, typo_targets, steps = compiled
-
-    def columns(es: list[_Entry]) -> dict:
-        return {
-            "stems": "\n".join(" ".join(e.stems) for e in es),
-            "rules": " ".join(str(e.rule) for e in es),
-            "kinds": "".join(_KIND_CODES[e.kind] for e in es),
-            "texts": [e.text for e in es],
-            "nears": " ".join(str(e.near) for e in es),
-            "holds": "".join("1" if e.holds_weak else "0" for e in es),
-        }
-
-    return {
-        "entries": columns(entries),
-        "headings": columns(headings),
-        "typo_targets": " ".join(sorted(typo_targets)),
-        "steps": [[" ".join(stems), number] for stems, number in steps],
-    }
-
-
-_KIND_CODES = {STRONG: "s", WEAK: "w", EXCLUDE: "x", NEAR_TERM: "t", NEAR_QUALIFIER: "q", HEADING: "h"}
-_KINDS_BY_CODE = {code: kind for kind, code in _KIND_CODES.items()}  # the module's own strings: kinds compare by identity
-
-
-def _compiled_from_data(data: dict) -> _Compiled:
-    def entries(c: dict) -> list[_Entry]:
-        stems = list(map(tuple, map(str.split, c["stems"].split("\n")))) if c["stems"] else []
-        kinds = list(map(_KINDS_BY_CODE.__getitem__, c["kinds"]))
-        fields = (
-            stems,
-            map(int, c["rules"].split()),
-            kinds,
-            c["texts"],
-            map(int, c["nears"].split()),
-            map(_TOP.get, kinds, repeat(1.0)),
-            map("1".__eq__, c["holds"]),
-        )
-        out = list(map(tuple.__new__, repeat(_Entry), zip(*fields, strict=True)))  # no Python call per entry
-        if len(out) != len(stems) or any(len(e) != len(_Entry._fields) for e in out[:1]):
-            raise ValueError("damaged compiled rules")
-        return out
-
-    steps = [(tuple(stems.split(" ")), int(number)) for stems, number in data["steps"]]
-    return entries(data["entries"]), entries(data["headings"]), set(data["typo_targets"].split()), steps
-
-
-def _may_hold(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
-    """Whether a hit of `shorter` could lie inside one of `longer` (a number slot
-    taken to match any number)."""
-
-    def same(a: str, b: str) -> bool:
-        return a == b or (a[:1].isdigit() or a in (NUMBER, LARGE)) and (b[:1].isdigit() or b in (NUMBER, LARGE))
-
-    n = len(shorter)
-    return n < len(longer) and any(all(same(longer[i + j], shorter[j]) for j in range(n)) for i in range(len(longer) - n + 1))
-
-
-class _PhraseIndex:
-    """Phrases keyed by first word (one-word phrases) or first two words (longer
-    ones), so common words like "data" start few comparisons. Phrases with a
-    `{number}` slot live apart and are matched against a view of the sentence
-    in which every number reads as NUMBER."""
-
-    def __init__(self, entries: list[_Entry]) -> None:
-        self.single, self.pairs = _keyed(e for e in entries if NUMBER not in e.stems and LARGE not in e.stems)
-        # `{number}` also matches large numbers: index that spelling too.
-        wild = [v for e in entries if NUMBER in e.stems or LARGE in e.stems for v in _number_variants(e)]
-        self.wild_single, self.wild_pairs = _keyed(wild)
-        self.has_wild = bool(wild)
-
-    def scan(self, stems: Sequence[str], numbers: dict[str, str] | None = None) -> list[_Hit]:
-        """Every phrase occurrence in one sentence's stems. `numbers` gives the class
-        of every number in them (worked out here when not given)."""
-        seq = list(stems)
-        hits: list[_Hit] = []
-        has_boundary = BOUNDARY in seq
-        _hits_into(seq, self.single, self.pairs, has_boundary, hits)
-        if self.has_wild:
-            if numbers is None:
-                numbers = {s: number_class(s) for s in seq if s[:1].isdigit()}
-            if any(map(numbers.__contains__, seq)):
-                view = list(map(numbers.get, seq, seq))
-                _hits_into(view, self.wild_single, self.wild_pairs, has_boundary, hits)
-        return hits
-
-
-class _Qualifiers:
-    """The qualifier side of one `near` pair, by first word."""
-
-    def __init__(self, entries: list[_Entry]) -> None:
-        literal = [e for e in entries if NUMBER not in e.stems and LARGE not in e.stems]
-        wild = [v for e in entries if NUMBER in e.stems or LARGE in e.stems for v in _number_variants(e)]
-        self.literal = _by_first(literal)
-        self.wild = _by_first(wild)  # matched on the view where numbers read as NUMBER or LARGE
-        self.firsts = frozenset(self.literal) | frozenset(self.wild)
-
-    def near(self, terms: list[int], window: int, flat: list[str], view: list[str] | None, start: int, stop: int, boundaries: bool) -> bool:
-        """Whether a qualifier starts within `window` words of a term position in
-        sentence flat[start:stop] (positions not counting list separators)."""
-        for seq, by_first in ((flat, self.literal), (view, self.wild)):
-            if seq is None or not by_first:
-                continue
-            for i in compress(range(start, stop), map(by_first.__contains__, islice(seq, start, stop))):
-                for e in by_first[seq[i]]:
-                    k = len(e.stems)
-                    if k == 1 or tuple(seq[i : i + k]) == e.stems:
-                        q = i - start - (seq[start:i].count(BOUNDARY) if boundaries else 0)
-                        if any(abs(t - q) <= window for t in terms):
-                            return True
-                        break
-        return False
-
-
-def _by_first(entries: list[_Entry]) -> dict[str, list[_Entry]]:
-    out: dict[str, list[_Entry]] = defaultdict(list)
-    for e in entries:
-        out[e.stems[0]].append(e)
-    return dict(out)
-
-
-def _key_events(seq: list[str], single: dict, pairs: dict) -> list[int]:
-    """Where keys start in `seq`, as 2*position, +1 for a two-word key, in order.
-    The membership tests run in C (map/compress): only hits cost Python work."""
-    events = [2 * i for i in compress(count(), map(single.__contains__, seq))]
-    if pairs:
-        events += [2 * i + 1 for i in compress(count(), map(pairs.__contains__, zip(seq, islice(seq, 1, None))))]
-        events.sort()  # by position; at one position the word's key before the pair's
-    return events
-
-
-def _by_unit(events: list[int], starts: list[int]) -> Iterator[tuple[int, list[int]]]:
-    """Events grouped by the sentence they fall in (sentence u starts at starts[u])."""
-    u, upto, group = 0, -1, []
-    for event in events:
-        if event >> 1 >= upto:
-            if group:
-                yield u, group
-                group = []
-            u = bisect_right(starts, event >> 1) - 1
-            upto = starts[u + 1] if u + 1 < len(starts) else 1 << 62
-        group.append(event)
-    if group:
-        yield u, group
-
-
-def _hits_into(seq: list[str], single: dict, pairs: dict, has_boundary: bool, hits: list[_Hit]) -> None:
-    for event in _key_events(seq, single, pairs):
-        i = event >> 1
-        pos = i - seq[:i].count(BOUNDARY) if has_boundary else i
-        for e in pairs[(seq[i], seq[i + 1])] if event & 1 else single[seq[i]]:
-            if len(e.stems) <= 2 or tuple(seq[i : i + len(e.stems)]) == e.stems:
-                hits.append(_Hit(e, pos))
-
-
-def _number_variants(entry: _Entry) -> list[_Entry]:
-    out = [entry]
-    for i, s in enumerate(entry.stems):
-        if s == NUMBER:
-            out += [e._replace(stems=e.stems[:i] + (LARGE,) + e.stems[i + 1 :]) for e in out]
-    return out
-
-
 class _Homes:
     """Per section of one document: the rules at home there (its step's rules and
     those it is titled for), and its step's rules alone (home for `near` pairs)."""
@@ -834,7 +566,7 @@ class _Tally:
         # Best so far per rule, as (confidence, -line, kind, phrase, section, text, "").
         self.best: dict[int, tuple[float, int, str, str, int, str, str]] = {}
         # Confidence of the best so far per rule: hits that cannot beat it are
-        # skipped (see _TOP), which is most hits in a thorough doc.
+        # skipped (see TOP), which is most hits in a thorough doc.
         self.bar: list[float] = [0.0] * rules
         self.weak_seen: dict[int, dict[tuple[str, ...], tuple[int, str, int, str]]] = defaultdict(dict)
 
@@ -869,19 +601,7 @@ def _substantive_sections(document: doc.Document, words: list[int]) -> set[int]:
     return {i for i, n in enumerate(words) if n >= SUBSTANTIVE}
 
 
-def _keyed(entries: Iterable[_Entry]) -> tuple[dict[str, list[_Entry]], dict[tuple[str, str], list[_Entry]]]:
-    """One-word phrases by their word, longer ones by their first two words."""
-    single: dict[str, list[_Entry]] = defaultdict(list)
-    pairs: dict[tuple[str, str], list[_Entry]] = defaultdict(list)
-    for e in entries:
-        if len(e.stems) == 1:
-            single[e.stems[0]].append(e)
-        else:
-            pairs[(e.stems[0], e.stems[1])].append(e)
-    return dict(single), dict(pairs)
-
-
-def _inside_longer(hit: _Hit, hits: list[_Hit]) -> bool:
+def _inside_longer(hit: Hit, hits: list[Hit]) -> bool:
     """Whether a weak hit lies inside a longer hit of the same rule."""
     entry = hit.entry
     k = len(entry.stems)

@@ -1,0 +1,299 @@
+"""The rules' phrases compiled into indexes that a document's stems are looked up in.
+
+Each phrase of each rule becomes one or more entries (its closed-compound
+spellings too: "kill switch", "killswitch"), keyed by its first stem, or its
+first two for longer phrases, so one pass over a sentence finds every
+candidate whatever the number of rules. `{number}` phrases live in an index of
+their own, read against a view of the sentence where numbers are slots.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from itertools import compress, count, islice, repeat
+from typing import Iterable, Iterator, NamedTuple, Sequence
+
+from .rules import Rule, RuleSet
+from .text import BOUNDARY, LARGE, NUMBER, number_class, phrase_stems_many
+
+# Kinds of phrase (and of evidence: NEAR for a near pair, HEADING for a title or label).
+STRONG, WEAK, HEADING, NEAR = "phrase", "weak", "heading", "near"
+EXCLUDE, NEAR_TERM, NEAR_QUALIFIER = "exclude", "near-term", "near-qualifier"  # compared by identity
+# Confidence of each kind of hit, in the topic's own section (home) and elsewhere.
+STRONG_HOME, STRONG_AWAY = 1.0, 0.9
+WEAK_HOME, WEAK_PAIR = 0.7, 0.6
+NEAR_HOME, NEAR_AWAY = 0.95, 0.85
+TITLED, LABELLED = 0.95, 0.9
+# What a hit of each kind can add at most. A hit is skipped once its rule's evidence
+# is at least that good: evidence only improves on a higher confidence, never on a
+# later line. (An exclude stays live until its rule is settled at 1.0; a weak hit is
+# also moot once its rule has any evidence, as weak terms only pair up without it.)
+TOP = {STRONG: STRONG_HOME, WEAK: WEAK_HOME, NEAR_TERM: NEAR_HOME, NEAR_QUALIFIER: NEAR_HOME, EXCLUDE: 1.0}
+# The same outside the rule's home sections (for a near pair: outside its step's
+# sections). An exclude matters as long as some other hit of its rule could.
+AWAY = {STRONG: STRONG_AWAY, NEAR_TERM: NEAR_AWAY, EXCLUDE: STRONG_AWAY}
+
+
+class Entry(NamedTuple):
+    stems: tuple[str, ...]
+    rule: int
+    kind: str  # STRONG, WEAK, EXCLUDE, or NEAR_TERM / NEAR_QUALIFIER with `near` set
+    text: str
+    near: int = -1  # which `near` entry of the rule
+    top: float = 1.0  # the most a hit of this entry can be worth (see TOP)
+    holds_weak: bool = False  # a near-term that can hold a weak phrase of its rule (see _inside_longer)
+
+
+# (entries, heading entries, words typos are corrected to, step title phrases)
+Compiled = tuple[list[Entry], list[Entry], set[str], list[tuple[tuple[str, ...], int]]]
+
+
+class Hit(NamedTuple):
+    entry: Entry
+    pos: int  # word position in the unit, list separators not counted
+
+
+def variants(stems: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """A phrase and its closed-compound spellings: "kill switch" also as "killswitch"."""
+    out = {stems}
+    if 2 <= len(stems) <= 3:
+        out.add(("".join(stems),))
+        for i in range(len(stems) - 1):
+            out.add(stems[:i] + (stems[i] + stems[i + 1],) + stems[i + 2 :])
+    return out
+
+
+def compile_rules(rules: tuple[Rule, ...], ruleset: RuleSet) -> Compiled:
+    """The rules' phrases as stems: (entries, heading entries, typo targets, step titles)."""
+    phrases = sorted({p for r in rules for p in r.match.all_phrases()} | {p for s in ruleset.steps for p in s.sections})
+    stems_of = dict(zip(phrases, phrase_stems_many(phrases)))
+    # How many rules use a word: a rough measure of how common it is in design docs.
+    uses: dict[str, int] = defaultdict(int)
+    for rule in rules:
+        for word in {w for p in rule.match.all_phrases() for w in stems_of[p]}:
+            uses[word] += 1
+
+    def commonness(group: tuple[str, ...]) -> int:
+        return max((min(uses[w] for w in stems_of[p]) for p in group if stems_of[p]), default=0)
+
+    variants_of: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for stems in stems_of.values():
+        if stems not in variants_of:
+            variants_of[stems] = sorted(variants(stems)) if len(stems) > 1 else [stems] if stems else []
+    entries: list[Entry] = []
+    headings: list[Entry] = []
+    seen: set[tuple] = set()  # phrase spellings of one rule that normalise alike index once
+    # Words typos are corrected to: as written in the packs, not the joined-up
+    # compound variants ("integrtest" must not attract "interests").
+    typo_targets: set[str] = set()
+    for r_i, rule in enumerate(rules):
+        m = rule.match
+        seen.clear()
+        groups = [(STRONG, m.phrases, -1), (WEAK, m.weak, -1), (EXCLUDE, m.exclude, -1)]
+        for n_i, near in enumerate(m.near):
+            # Either side of a `near` pair can be the one looked up first (the
+            # test is symmetric): the rarer one, so common words start few checks.
+            if commonness(near.qualifiers) < commonness(near.terms):
+                groups += [(NEAR_TERM, near.qualifiers, n_i), (NEAR_QUALIFIER, near.terms, n_i)]
+            else:
+                groups += [(NEAR_TERM, near.terms, n_i), (NEAR_QUALIFIER, near.qualifiers, n_i)]
+        for kind, group, n_i in groups:
+            top = TOP[kind]
+            for phrase in group:
+                written = stems_of[phrase]
+                if kind is not EXCLUDE:
+                    typo_targets.update(written)
+                for stems in variants_of[written]:
+                    if (stems, kind, n_i) not in seen:
+                        seen.add((stems, kind, n_i))
+                        entries.append(Entry(stems, r_i, kind, phrase, n_i, top))
+        for phrase in m.headings + m.phrases:
+            headings += [Entry(stems, r_i, HEADING, phrase) for stems in variants_of[stems_of[phrase]]]
+    weak_of: dict[int, list[tuple[str, ...]]] = defaultdict(list)
+    for e in entries:
+        if e.kind is WEAK:
+            weak_of[e.rule].append(e.stems)
+    entries = [
+        e._replace(holds_weak=True) if e.kind is NEAR_TERM and any(may_hold(e.stems, w) for w in weak_of[e.rule]) else e
+        for e in entries
+    ]
+    steps = [(stems, step.number) for step in ruleset.steps for phrase in step.sections for stems in variants_of[stems_of[phrase]]]
+    return entries, headings, typo_targets, steps
+
+
+def compiled_to_data(compiled: Compiled) -> dict:
+    """Column by column, as strings: JSON of a few long strings loads in C, where a
+    list per phrase costs a Python object each (see compiled_from_data)."""
+    entries, headings, typo_targets, steps = compiled
+
+    def columns(es: list[Entry]) -> dict:
+        return {
+            "stems": "\n".join(" ".join(e.stems) for e in es),
+            "rules": " ".join(str(e.rule) for e in es),
+            "kinds": "".join(_KIND_CODES[e.kind] for e in es),
+            "texts": [e.text for e in es],
+            "nears": " ".join(str(e.near) for e in es),
+            "holds": "".join("1" if e.holds_weak else "0" for e in es),
+        }
+
+    return {
+        "entries": columns(entries),
+        "headings": columns(headings),
+        "typo_targets": " ".join(sorted(typo_targets)),
+        "steps": [[" ".join(stems), number] for stems, number in steps],
+    }
+
+
+_KIND_CODES = {STRONG: "s", WEAK: "w", EXCLUDE: "x", NEAR_TERM: "t", NEAR_QUALIFIER: "q", HEADING: "h"}
+_KINDS_BY_CODE = {code: kind for kind, code in _KIND_CODES.items()}  # the module's own strings: kinds compare by identity
+
+
+def compiled_from_data(data: dict) -> Compiled:
+    def entries(c: dict) -> list[Entry]:
+        stems = list(map(tuple, map(str.split, c["stems"].split("\n")))) if c["stems"] else []
+        kinds = list(map(_KINDS_BY_CODE.__getitem__, c["kinds"]))
+        fields = (
+            stems,
+            map(int, c["rules"].split()),
+            kinds,
+            c["texts"],
+            map(int, c["nears"].split()),
+            map(TOP.get, kinds, repeat(1.0)),
+            map("1".__eq__, c["holds"]),
+        )
+        out = list(map(tuple.__new__, repeat(Entry), zip(*fields, strict=True)))  # no Python call per entry
+        if len(out) != len(stems) or any(len(e) != len(Entry._fields) for e in out[:1]):
+            raise ValueError("damaged compiled rules")
+        return out
+
+    steps = [(tuple(stems.split(" ")), int(number)) for stems, number in data["steps"]]
+    return entries(data["entries"]), entries(data["headings"]), set(data["typo_targets"].split()), steps
+
+
+def may_hold(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    """Whether a hit of `shorter` could lie inside one of `longer` (a number slot
+    taken to match any number)."""
+
+    def same(a: str, b: str) -> bool:
+        return a == b or (a[:1].isdigit() or a in (NUMBER, LARGE)) and (b[:1].isdigit() or b in (NUMBER, LARGE))
+
+    n = len(shorter)
+    return n < len(longer) and any(all(same(longer[i + j], shorter[j]) for j in range(n)) for i in range(len(longer) - n + 1))
+
+
+class PhraseIndex:
+    """Phrases keyed by first word (one-word phrases) or first two words (longer
+    ones), so common words like "data" start few comparisons. Phrases with a
+    `{number}` slot live apart and are matched against a view of the sentence
+    in which every number reads as NUMBER."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.single, self.pairs = keyed(e for e in entries if NUMBER not in e.stems and LARGE not in e.stems)
+        # `{number}` also matches large numbers: index that spelling too.
+        wild = [v for e in entries if NUMBER in e.stems or LARGE in e.stems for v in number_variants(e)]
+        self.wild_single, self.wild_pairs = keyed(wild)
+        self.has_wild = bool(wild)
+
+    def scan(self, stems: Sequence[str], numbers: dict[str, str] | None = None) -> list[Hit]:
+        """Every phrase occurrence in one sentence's stems. `numbers` gives the class
+        of every number in them (worked out here when not given)."""
+        seq = list(stems)
+        hits: list[Hit] = []
+        has_boundary = BOUNDARY in seq
+        hits_into(seq, self.single, self.pairs, has_boundary, hits)
+        if self.has_wild:
+            if numbers is None:
+                numbers = {s: number_class(s) for s in seq if s[:1].isdigit()}
+            if any(map(numbers.__contains__, seq)):
+                view = list(map(numbers.get, seq, seq))
+                hits_into(view, self.wild_single, self.wild_pairs, has_boundary, hits)
+        return hits
+
+
+class Qualifiers:
+    """The qualifier side of one `near` pair, by first word."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        literal = [e for e in entries if NUMBER not in e.stems and LARGE not in e.stems]
+        wild = [v for e in entries if NUMBER in e.stems or LARGE in e.stems for v in number_variants(e)]
+        self.literal = by_first(literal)
+        self.wild = by_first(wild)  # matched on the view where numbers read as NUMBER or LARGE
+        self.firsts = frozenset(self.literal) | frozenset(self.wild)
+
+    def near(self, terms: list[int], window: int, flat: list[str], view: list[str] | None, start: int, stop: int, boundaries: bool) -> bool:
+        """Whether a qualifier starts within `window` words of a term position in
+        sentence flat[start:stop] (positions not counting list separators)."""
+        for seq, by_first in ((flat, self.literal), (view, self.wild)):
+            if seq is None or not by_first:
+                continue
+            for i in compress(range(start, stop), map(by_first.__contains__, islice(seq, start, stop))):
+                for e in by_first[seq[i]]:
+                    k = len(e.stems)
+                    if k == 1 or tuple(seq[i : i + k]) == e.stems:
+                        q = i - start - (seq[start:i].count(BOUNDARY) if boundaries else 0)
+                        if any(abs(t - q) <= window for t in terms):
+                            return True
+                        break
+        return False
+
+
+def by_first(entries: list[Entry]) -> dict[str, list[Entry]]:
+    out: dict[str, list[Entry]] = defaultdict(list)
+    for e in entries:
+        out[e.stems[0]].append(e)
+    return dict(out)
+
+
+def key_events(seq: list[str], single: dict, pairs: dict) -> list[int]:
+    """Where keys start in `seq`, as 2*position, +1 for a two-word key, in order.
+    The membership tests run in C (map/compress): only hits cost Python work."""
+    events = [2 * i for i in compress(count(), map(single.__contains__, seq))]
+    if pairs:
+        events += [2 * i + 1 for i in compress(count(), map(pairs.__contains__, zip(seq, islice(seq, 1, None))))]
+        events.sort()  # by position; at one position the word's key before the pair's
+    return events
+
+
+def by_unit(events: list[int], starts: list[int]) -> Iterator[tuple[int, list[int]]]:
+    """Events grouped by the sentence they fall in (sentence u starts at starts[u])."""
+    u, upto, group = 0, -1, []
+    for event in events:
+        if event >> 1 >= upto:
+            if group:
+                yield u, group
+                group = []
+            u = bisect_right(starts, event >> 1) - 1
+            upto = starts[u + 1] if u + 1 < len(starts) else 1 << 62
+        group.append(event)
+    if group:
+        yield u, group
+
+
+def hits_into(seq: list[str], single: dict, pairs: dict, has_boundary: bool, hits: list[Hit]) -> None:
+    for event in key_events(seq, single, pairs):
+        i = event >> 1
+        pos = i - seq[:i].count(BOUNDARY) if has_boundary else i
+        for e in pairs[(seq[i], seq[i + 1])] if event & 1 else single[seq[i]]:
+            if len(e.stems) <= 2 or tuple(seq[i : i + len(e.stems)]) == e.stems:
+                hits.append(Hit(e, pos))
+
+
+def number_variants(entry: Entry) -> list[Entry]:
+    out = [entry]
+    for i, s in enumerate(entry.stems):
+        if s == NUMBER:
+            out += [e._replace(stems=e.stems[:i] + (LARGE,) + e.stems[i + 1 :]) for e in out]
+    return out
+
+
+def keyed(entries: Iterable[Entry]) -> tuple[dict[str, list[Entry]], dict[tuple[str, str], list[Entry]]]:
+    """One-word phrases by their word, longer ones by their first two words."""
+    single: dict[str, list[Entry]] = defaultdict(list)
+    pairs: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    for e in entries:
+        if len(e.stems) == 1:
+            single[e.stems[0]].append(e)
+        else:
+            pairs[(e.stems[0], e.stems[1])].append(e)
+    return dict(single), dict(pairs)
