@@ -381,6 +381,7 @@ class Matcher:
             # word (a set test), which it mostly doesn't.
             near_hits: dict[tuple[int, int], list[int]] = {}
             near_possible: dict[tuple[int, int], bool] = {}
+            excluded_rules: set[int] = set()  # rules an exclude phrase rules out in this sentence
             words_here: set[str] | None = None
             for seq, single, pairs, events in passes:
                 for event in events:
@@ -397,6 +398,11 @@ class Matcher:
                                 continue  # the rule already has evidence this section could not beat
                         k = len(entry.stems)
                         if k > 2 and tuple(seq[i : i + k]) != entry.stems:
+                            continue
+                        if entry.kind is EXCLUDE:
+                            # a rule excluded here has no other hit dispatched, so its
+                            # excludes need no place in `hits` (nor in _inside_longer)
+                            excluded_rules.add(entry.rule)
                             continue
                         if pos < 0:
                             # list separators don't count towards `near` distances
@@ -430,7 +436,6 @@ class Matcher:
             offset = batch.offsets[u]
             line = block.line + block.text.count("\n", 0, offset) if offset else block.line
             text = block.text if in_code else texts[u].strip()
-            excluded_rules = {h.entry.rule for h in hits if h.entry.kind is EXCLUDE}
             step = ctx.steps[section]
             for h in hits:
                 e = h.entry
