@@ -353,6 +353,7 @@ class Matcher:
 
         rules = self.rules
         bar, weak_seen, offer = tally.bar, tally.weak_seen, tally.offer
+        new = tuple.__new__  # a Hit without the Python-level __new__ of a NamedTuple
         code_counts = self._code_rules
         numbers = self._number_classes
         index = self._index
@@ -410,10 +411,10 @@ class Matcher:
                                 boundaries = BOUNDARY in flat[start:stop]
                             pos = i - start - (seq[start:i].count(BOUNDARY) if boundaries else 0)
                         if entry.kind is not NEAR_TERM:
-                            hits.append(Hit(entry, pos))
+                            hits.append(new(Hit, (entry, pos)))
                             continue
                         if entry.holds_weak:
-                            hits.append(Hit(entry, pos))  # for _inside_longer only
+                            hits.append(new(Hit, (entry, pos)))  # for _inside_longer only
                         if in_code and not code_counts[entry.rule]:
                             continue
                         key = (entry.rule, entry.near)
