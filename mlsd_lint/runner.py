@@ -127,7 +127,8 @@ def run(
         return [_run_one(t, matcher, results, digest, today, stdin, loaded) for t in tasks]
     from concurrent.futures import ProcessPoolExecutor
 
-    chunk = max(1, len(tasks) // (jobs * 8))
+    # small chunks: the last ones decide when the run ends, so keep them short
+    chunk = max(1, min(16, len(tasks) // (jobs * 8)))
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(ruleset, str(cache_root) if cache_root else None, digest, today, plugins)) as pool:
         return list(pool.map(_work, tasks, chunksize=chunk))
 
