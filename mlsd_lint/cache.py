@@ -6,7 +6,6 @@ be able to make the linter run code.
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 from dataclasses import asdict
 from pathlib import Path
@@ -21,6 +20,8 @@ CACHE_DIR = ".mlsd_lint_cache"
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """mlsd-lint's own code: cached results are reused only by the code that made them."""
+    import hashlib  # only runs with a cache need it
+
     h = hashlib.sha256()
     for source in sorted(Path(__file__).resolve().parent.rglob("*.py")):
         h.update(source.read_bytes())
@@ -29,6 +30,8 @@ def code_digest() -> str:
 
 def key(data: bytes, fingerprint: str) -> str:
     """`fingerprint` covers the tool version, rule packs and settings."""
+    import hashlib
+
     h = hashlib.sha256(fingerprint.encode())
     h.update(b"\0")
     h.update(data)

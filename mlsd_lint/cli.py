@@ -157,7 +157,8 @@ class _Session:
         from .cache import code_digest
 
         self.opts = opts
-        self.builtin = load_builtin(_cache_root(opts), code_digest())
+        cache_root = _cache_root(opts)
+        self.builtin = load_builtin(cache_root, code_digest() if cache_root else "")
         self.resolver = Resolver(Path(opts["config_path"]) if opts["config_path"] else None, opts["isolated"])
         values: dict[str, object] = {}
         if opts["select"]:

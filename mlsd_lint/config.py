@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -182,6 +181,8 @@ def read_file(path: Path) -> tuple[dict[str, Any] | None, str]:
         if data is None:
             data = {}
     else:
+        import tomllib  # only TOML configs need it
+
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as err:

@@ -7,7 +7,6 @@ byte-for-byte the same with --jobs 1 and --jobs N.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from dataclasses import dataclass
 import functools
@@ -100,6 +99,8 @@ def _work(task: Task) -> FileResult | InputError:
 
 def ruleset_digest(ruleset: RuleSet) -> str:
     """Rules and the code that applies them: a cached result is reused only when both match."""
+    import hashlib  # only runs with a cache need it (its import costs a few ms of every start)
+
     h = hashlib.sha256(repr(ruleset.rules).encode())
     h.update(code_digest().encode())
     return h.hexdigest()[:16]
@@ -116,7 +117,7 @@ def run(
 ) -> list[FileResult | InputError]:
     """Lint every task; `plugins` names the enabled plugin entry points."""
     today = today or dt.date.today()
-    digest = ruleset_digest(ruleset)
+    digest = ruleset_digest(ruleset) if cache_root else ""  # keys the caches, and only them
     if jobs is None:
         jobs = (os.cpu_count() or 1) if len(tasks) >= PARALLEL_MIN_FILES else 1
     jobs = max(1, min(jobs, len(tasks) or 1))
