@@ -374,7 +374,7 @@ class Matcher:
             start, stop = starts[u], stops[u]
             in_code = batch.in_code[u]
             boundaries: bool | None = None  # whether the sentence holds list separators, when first needed
-            home = step_home = None  # rules at home in its section, when first needed
+            home_rules = step_rules = None  # rules at home in its section, when first needed
             hits: list[Hit] = []
             # Near-term positions by (rule, near), for the pairs whose qualifiers
             # may be here: a near pair fires when one of its qualifiers stands within
@@ -393,9 +393,9 @@ class Matcher:
                         if entry.top <= b:
                             continue
                         if b >= NEAR_AWAY and AWAY[entry.kind] <= b:
-                            if home is None:
-                                home, step_home = homes.of(batch.blocks[u].section)
-                            if entry.rule not in (step_home if entry.kind is NEAR_TERM else home):
+                            if home_rules is None:
+                                home_rules, step_rules = homes.of(batch.blocks[u].section)
+                            if entry.rule not in (step_rules if entry.kind is NEAR_TERM else home_rules):
                                 continue  # the rule already has evidence this section could not beat
                         k = len(entry.stems)
                         if k > 2 and tuple(seq[i : i + k]) != entry.stems:
@@ -441,7 +441,7 @@ class Matcher:
             for h in hits:
                 e = h.entry
                 r_i = e.rule
-                if e.top <= bar[r_i] or r_i in excluded_rules or (in_code and not rules[r_i].match.code):
+                if e.top <= bar[r_i] or r_i in excluded_rules or (in_code and not code_counts[r_i]):
                     continue
                 kind = e.kind
                 if kind is STRONG:
