@@ -185,6 +185,13 @@ def _label_and_body(text: str, lead: str) -> tuple[str, int]:
     return "", 0
 
 
+# Block tokens whose content comes in tokens of their own (or that have none).
+_PASSED_OVER = frozenset(
+    "paragraph_open paragraph_close bullet_list_open bullet_list_close ordered_list_open ordered_list_close "
+    "table_open table_close tbody_open tbody_close th_open th_close td_open td_close heading_close hr".split()
+)
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     # Block structure only: see plain_text() for the inline level.
@@ -217,6 +224,9 @@ def parse(source: str, path: str = "<string>") -> Document:
         while i < len(tokens):
             tok = tokens[i]
             kind = tok.type
+            if kind in _PASSED_OVER:
+                i += 1
+                continue
             line = tok.map[0] + 1 + offset if tok.map else 0
             if kind == "heading_open":
                 level = int(tok.tag[1])
