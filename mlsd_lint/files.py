@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import os
-import subprocess
 from pathlib import Path
 from typing import Callable
 
@@ -75,6 +74,8 @@ def _not_git_ignored(files: list[str], root: Path) -> list[str]:
     """Drop files git ignores, when `root` is inside a git work tree and git exists."""
     if not files:
         return files
+    import subprocess  # only folder walks need it
+
     try:
         proc = subprocess.run(
             ["git", "-C", str(root), "check-ignore", "--stdin", "-z"],

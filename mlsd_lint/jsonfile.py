@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,8 @@ def read(file: Path) -> Any | None:
 
 def write(file: Path, data: Any) -> None:
     """Write then rename, so a parallel run never reads half a file; a read-only tree is fine."""
+    import tempfile  # writes are rare (a cache miss); its import costs a few ms of every start
+
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
