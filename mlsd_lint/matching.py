@@ -21,11 +21,11 @@ from . import document as doc
 from . import jsonfile
 from .phrase_index import (
     AWAY, EXCLUDE, HEADING, LABELLED, NEAR, NEAR_AWAY, NEAR_HOME, NEAR_QUALIFIER, NEAR_TERM, STRONG, STRONG_AWAY,
-    STRONG_HOME, TITLED, WEAK, WEAK_HOME, WEAK_PAIR, Compiled, Entry, Hit, PhraseIndex, Qualifiers, by_unit,
+    STRONG_HOME, TITLED, WEAK, WEAK_HOME, WEAK_PAIR, Compiled, Entry, Hit, PhraseIndex, Qualifiers, by_unit, topic_rules,
     compile_rules, compiled_from_data, compiled_to_data, key_events,
 )
 from .rules import Rule, RuleSet
-from .text import BOUNDARY, STOPWORDS, UNIT_BREAK, joined_words, number_class, sentences, stem, tokenize, word_count, words
+from .text import BOUNDARY, UNIT_BREAK, joined_words, number_class, sentences, token_stem, tokenize, word_count, words
 
 THRESHOLD = 0.5  # the confidence at which a topic counts as addressed
 SUBSTANTIVE = 4  # words of prose a titled section needs to count
@@ -111,8 +111,8 @@ class Matcher:
     def __init__(self, ruleset: RuleSet, compiled: Compiled | None = None) -> None:
         """`compiled`: what compile_rules() gives for these rules, if already at hand (see cached())."""
         self.ruleset = ruleset
-        self.rules: tuple[Rule, ...] = tuple(r for r in ruleset.rules if r.check == "topic")
-        entries, headings, typo_targets, steps = compiled or compile_rules(self.rules, ruleset)
+        self.rules: tuple[Rule, ...] = topic_rules(ruleset)
+        entries, headings, typo_targets, steps = compiled or compile_rules(ruleset)
         # Qualifiers ("model", "data") are common words: look for them only in
         # sentences where one of their rule's near-terms already occurred.
         qualifiers: dict[tuple[int, int], list[Entry]] = defaultdict(list)
@@ -153,7 +153,7 @@ class Matcher:
     @classmethod
     def cached(cls, ruleset: RuleSet, folder: Path | None, digest: str) -> Matcher:
         """A matcher whose compiled phrases are kept in `folder` between runs, as JSON
-        (one string per phrase: quicker to load than nested lists)."""
+        (see compiled_to_data)."""
         if folder is None:
             return cls(ruleset)
         file = folder / f"matcher-{digest}.json"
@@ -163,8 +163,7 @@ class Matcher:
                 return cls(ruleset, compiled_from_data(data))
             except (KeyError, TypeError, ValueError, IndexError, AttributeError):
                 pass  # damaged: rebuild
-        rules = tuple(r for r in ruleset.rules if r.check == "topic")
-        compiled = compile_rules(rules, ruleset)
+        compiled = compile_rules(ruleset)
         jsonfile.write(file, {**compiled_to_data(compiled), "digest": digest})
         return cls(ruleset, compiled)
 
@@ -186,13 +185,7 @@ class Matcher:
         return fixed
 
     def _word_stem(self, word: str) -> str:
-        if word in STOPWORDS:
-            return ""
-        if word == "|":
-            return BOUNDARY
-        if word == UNIT_BREAK:
-            return UNIT_BREAK
-        s = stem(word)
+        s = token_stem(word)
         if len(s) >= 7 and s not in self._vocab:
             s = self._correct(s)
         if s[:1].isdigit():

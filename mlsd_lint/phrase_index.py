@@ -64,8 +64,14 @@ def variants(stems: tuple[str, ...]) -> set[tuple[str, ...]]:
     return out
 
 
-def compile_rules(rules: tuple[Rule, ...], ruleset: RuleSet) -> Compiled:
-    """The rules' phrases as stems: (entries, heading entries, typo targets, step titles)."""
+def topic_rules(ruleset: RuleSet) -> tuple[Rule, ...]:
+    """The rules decided by phrases (entries refer to them by their index here)."""
+    return tuple(r for r in ruleset.rules if r.check == "topic")
+
+
+def compile_rules(ruleset: RuleSet) -> Compiled:
+    """The topic rules' phrases as stems: (entries, heading entries, typo targets, step titles)."""
+    rules = topic_rules(ruleset)
     phrases = sorted({p for r in rules for p in r.match.all_phrases()} | {p for s in ruleset.steps for p in s.sections})
     stems_of = dict(zip(phrases, phrase_stems_many(phrases)))
     # How many rules use a word: a rough measure of how common it is in design docs.
@@ -189,23 +195,20 @@ class PhraseIndex:
     in which every number reads as NUMBER."""
 
     def __init__(self, entries: list[Entry]) -> None:
-        self.single, self.pairs = keyed(e for e in entries if NUMBER not in e.stems and LARGE not in e.stems)
-        # `{number}` also matches large numbers: index that spelling too.
-        wild = [v for e in entries if NUMBER in e.stems or LARGE in e.stems for v in number_variants(e)]
+        literal, wild = split_wild(entries)
+        self.single, self.pairs = keyed(literal)
         self.wild_single, self.wild_pairs = keyed(wild)
         self.has_wild = bool(wild)
 
-    def scan(self, stems: Sequence[str], numbers: dict[str, str] | None = None) -> list[Hit]:
-        """Every phrase occurrence in one sentence's stems. `numbers` gives the class
-        of every number in them (worked out here when not given)."""
+    def scan(self, stems: Sequence[str]) -> list[Hit]:
+        """Every phrase occurrence in one sentence's stems."""
         seq = list(stems)
         hits: list[Hit] = []
         has_boundary = BOUNDARY in seq
         hits_into(seq, self.single, self.pairs, has_boundary, hits)
         if self.has_wild:
-            if numbers is None:
-                numbers = {s: number_class(s) for s in seq if s[:1].isdigit()}
-            if any(map(numbers.__contains__, seq)):
+            numbers = {s: number_class(s) for s in seq if s[:1].isdigit()}
+            if numbers:
                 view = list(map(numbers.get, seq, seq))
                 hits_into(view, self.wild_single, self.wild_pairs, has_boundary, hits)
         return hits
@@ -215,8 +218,7 @@ class Qualifiers:
     """The qualifier side of one `near` pair, by first word."""
 
     def __init__(self, entries: list[Entry]) -> None:
-        literal = [e for e in entries if NUMBER not in e.stems and LARGE not in e.stems]
-        wild = [v for e in entries if NUMBER in e.stems or LARGE in e.stems for v in number_variants(e)]
+        literal, wild = split_wild(entries)
         self.literal = by_first(literal)
         self.wild = by_first(wild)  # matched on the view where numbers read as NUMBER or LARGE
         self.firsts = frozenset(self.literal) | frozenset(self.wild)
@@ -277,6 +279,14 @@ def hits_into(seq: list[str], single: dict, pairs: dict, has_boundary: bool, hit
         for e in pairs[(seq[i], seq[i + 1])] if event & 1 else single[seq[i]]:
             if len(e.stems) <= 2 or tuple(seq[i : i + len(e.stems)]) == e.stems:
                 hits.append(Hit(e, pos))
+
+
+def split_wild(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
+    """Phrases without a number slot, and those with one, each `{number}` also
+    spelt as LARGE (a large number is a number too)."""
+    literal = [e for e in entries if NUMBER not in e.stems and LARGE not in e.stems]
+    wild = [v for e in entries if NUMBER in e.stems or LARGE in e.stems for v in number_variants(e)]
+    return literal, wild
 
 
 def number_variants(entry: Entry) -> list[Entry]:

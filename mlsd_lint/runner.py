@@ -7,9 +7,9 @@ byte-for-byte the same with --jobs 1 and --jobs N.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass
-import functools
 from pathlib import Path
 from typing import Callable
 

@@ -143,12 +143,20 @@ def words(text: str) -> list[str]:
     return _TOKEN.findall(_separate(normalize(text)))
 
 
+def token_stem(word: str) -> str:
+    """What a word of words() reads as: its stem, BOUNDARY for a list separator,
+    "" for a stop word (any other token, such as UNIT_BREAK, is itself)."""
+    if word in STOPWORDS:
+        return ""
+    return BOUNDARY if word == "|" else stem(word)
+
+
 def tokenize(text: str) -> tuple[str, ...]:
     """Stems of the words of `text` (normalised first), stop words left out.
 
     List separators become BOUNDARY tokens, so no phrase matches across them.
     """
-    return tuple([BOUNDARY if w == "|" else stem(w) for w in words(text) if w not in STOPWORDS])
+    return tuple(filter(None, map(token_stem, words(text))))
 
 
 # Sentences are tokenised many at a time, joined by this (a space to every regex
@@ -166,20 +174,15 @@ def _slotted(phrase: str) -> str:
     return _SLOT.sub(lambda m: f" {_SLOTS[m.group(1)][0]} ", phrase) if "{" in phrase else phrase
 
 
-def phrase_stems(phrase: str) -> tuple[str, ...]:
-    """A rule phrase as stems; `{number}` stands for any number."""
-    stems = tokenize(_slotted(phrase))
-    slots = {word: token for word, token in _SLOTS.values()}
-    return tuple(slots.get(s, s) for s in stems if s != BOUNDARY)
-
-
 def phrase_stems_many(phrases: list[str]) -> list[tuple[str, ...]]:
-    """phrase_stems() of each phrase, worked out in one pass (rule packs hold thousands)."""
+    """Each rule phrase as stems, worked out in one pass (rule packs hold thousands):
+    stop words and separators dropped, `{number}` as NUMBER, `{large}` as LARGE."""
     words = joined_words([_slotted(p).replace(UNIT_BREAK, " ") for p in phrases])
     slots = {word: token for word, token in _SLOTS.values()}
-    table = {UNIT_BREAK: UNIT_BREAK}
-    for word in set(words).difference(table):
-        token = "" if word in STOPWORDS or word == "|" else stem(word)
+    slots[BOUNDARY] = ""
+    table = {}
+    for word in set(words):
+        token = token_stem(word)
         table[word] = slots.get(token, token)
     out: list[tuple[str, ...]] = []
     current: list[str] = []
@@ -196,9 +199,9 @@ def phrase_stems_many(phrases: list[str]) -> list[tuple[str, ...]]:
 def shrunk_phrase(phrase: str) -> str | None:
     """How a phrase reads once stop words are dropped, when that loses words: a hint
     for pack authors ("on device" is just "device"). None when nothing is lost."""
-    words = _TOKEN.findall(_separate(normalize(_SLOT.sub(" 0 ", phrase))))
-    kept = [w for w in words if w not in STOPWORDS and w != "|"]
-    if len(words) >= 2 and len(kept) < len([w for w in words if w != "|"]):
+    found = words(_SLOT.sub(" 0 ", phrase))
+    kept = [w for w in found if w not in STOPWORDS and w != "|"]
+    if len(found) >= 2 and len(kept) < len([w for w in found if w != "|"]):
         return " ".join(kept) or "(nothing)"
     return None
 
