@@ -151,14 +151,16 @@ class _Session:
 
     def __init__(self, opts) -> None:
         from .config import Resolver
-        from .rules import load_builtin
+        from .rules import builtin_digest, load_builtin
         from .selection import split
 
         from .cache import code_digest
 
         self.opts = opts
         cache_root = _cache_root(opts)
-        self.builtin = load_builtin(cache_root, code_digest() if cache_root else "")
+        # keys the caches, and only them: a run without one never reads its sources
+        self.builtin_digest = builtin_digest(code_digest()) if cache_root else ""
+        self.builtin = load_builtin(cache_root, self.builtin_digest)
         self.resolver = Resolver(Path(opts["config_path"]) if opts["config_path"] else None, opts["isolated"])
         values: dict[str, object] = {}
         if opts["select"]:
@@ -302,7 +304,8 @@ def _lint(paths: list[str], opts, session: "_Session") -> int:
     cache_root = _cache_root(opts)
     results = []
     plugin_names = tuple(dict.fromkeys(n for f in files for n in session.settings(f).plugins))
-    for outcome in run(tasks, ruleset, opts["jobs"], cache_root, stdin=stdin, plugins=plugin_names):
+    known = session.builtin_digest if ruleset is session.builtin else ""  # a digest of the packs the rules came from
+    for outcome in run(tasks, ruleset, opts["jobs"], cache_root, stdin=stdin, plugins=plugin_names, rules_digest=known):
         if isinstance(outcome, InputError):
             errors.append(outcome)
         else:

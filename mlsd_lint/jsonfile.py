@@ -18,13 +18,20 @@ def read(file: Path) -> Any | None:
 
 def write(file: Path, data: Any) -> None:
     """Write then rename, so a parallel run never reads half a file; a read-only tree is fine."""
-    import tempfile  # writes are rare (a cache miss); its import costs a few ms of every start
-
+    # A name of our own, created exclusively and private (as tempfile.mkstemp
+    # would: its import costs a few ms of every start that writes a cache entry).
+    tmp = file.with_name(f"{file.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError:
+        return
+    try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(json.dumps(data, separators=(",", ":")))
         os.replace(tmp, file)
     except OSError:
-        pass
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass

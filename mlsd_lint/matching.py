@@ -18,17 +18,21 @@ from pathlib import Path
 from typing import Iterator, NamedTuple
 
 from . import document as doc
-from . import jsonfile
+from . import fuzzy, jsonfile
 from .phrase_index import (
     AWAY, EXCLUDE, HEADING, LABELLED, NEAR, NEAR_AWAY, NEAR_HOME, NEAR_QUALIFIER, NEAR_TERM, STRONG, STRONG_AWAY,
-    STRONG_HOME, TITLED, WEAK, WEAK_HOME, WEAK_PAIR, Compiled, Entry, Hit, PhraseIndex, Qualifiers, by_unit, topic_rules,
-    compile_rules, compiled_from_data, compiled_to_data, key_events,
+    STRONG_HOME, TITLED, WEAK, WEAK_HOME, WEAK_PAIR, Entry, Hit, Lexicon, PhraseIndex, Qualifiers, by_unit, compile_rules,
+    decode_group, key_events, lexicon_from_data, lexicon_to_data, topic_rules,
 )
+from .phrase_index import lexicon as make_lexicon
 from .rules import Rule, RuleSet
-from .text import BOUNDARY, UNIT_BREAK, joined_words, number_class, sentences, token_stem, tokenize, word_count, words
+from .text import BOUNDARY, NUMBER, UNIT_BREAK, joined_words, number_class, sentences, token_stem, tokenize, word_count, words
 
 THRESHOLD = 0.5  # the confidence at which a topic counts as addressed
 SUBSTANTIVE = 4  # words of prose a titled section needs to count
+_TYPO_SCORE = 88  # rapidfuzz fuzz.ratio a word needs to be read as a typo of a rule word
+# Typo checks done in pure Python before rapidfuzz takes over: about what its import costs.
+_PURE_TYPO_CHECKS = 300
 
 # A unit that only asks, defers or prompts does not address a topic.
 _PLACEHOLDER = re.compile(
@@ -108,27 +112,24 @@ def _is_excluded_text(text: str) -> bool:
 class Matcher:
     """Compiled, reusable matcher for one RuleSet. Build once per process."""
 
-    def __init__(self, ruleset: RuleSet, compiled: Compiled | None = None) -> None:
-        """`compiled`: what compile_rules() gives for these rules, if already at hand (see cached())."""
+    def __init__(self, ruleset: RuleSet, lexicon: Lexicon | None = None) -> None:
+        """`lexicon`: the compiled rules, if already at hand (see cached())."""
         self.ruleset = ruleset
         self.rules: tuple[Rule, ...] = topic_rules(ruleset)
-        entries, headings, typo_targets, steps = compiled or compile_rules(ruleset)
+        lex = lexicon or make_lexicon(compile_rules(ruleset))
+        # The indexes start empty: a group of entries is added the first time a
+        # document holds its first word (_stem_words sees every word first), as
+        # a run meets a fraction of the packs' words.
+        self._pending = dict(lex.groups)
+        self._index = PhraseIndex(lex.wild[0])
+        self._excludes = PhraseIndex(lex.wild[1])
         # Qualifiers ("model", "data") are common words: look for them only in
         # sentences where one of their rule's near-terms already occurred.
-        qualifiers: dict[tuple[int, int], list[Entry]] = defaultdict(list)
-        for e in entries:
-            if e.kind is NEAR_QUALIFIER:
-                qualifiers[(e.rule, e.near)].append(e)
-        self._qualifiers = {key: Qualifiers(es) for key, es in qualifiers.items()}
-        self._index = PhraseIndex([e for e in entries if e.kind is not NEAR_QUALIFIER])
-        self._excludes = PhraseIndex([e for e in entries if e.kind is EXCLUDE])
-        heading_index: dict[str, list[Entry]] = defaultdict(list)
-        for e in headings:
-            heading_index[e.stems[0]].append(e)
-        self._heading_index = dict(heading_index)
-        self._vocab = frozenset(s for e in entries for s in e.stems)
+        self._qualifiers = {(r_i, n_i): Qualifiers() for r_i, rule in enumerate(self.rules) for n_i in range(len(rule.match.near))}
+        self._heading_index: dict[str, list[Entry]] = {}
+        self._vocab = lex.vocab
         by_initial: dict[str, list[str]] = defaultdict(list)
-        for word in sorted(typo_targets):
+        for word in sorted(lex.typo_targets):
             if len(word) >= 6:
                 by_initial[word[:2]].append(word)
         self._by_initial = dict(by_initial)
@@ -140,7 +141,7 @@ class Matcher:
         self._title_steps: dict[str, int | None] = {}
         self._title_rules: dict[str, frozenset[int]] = {}
         step_index: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
-        for stems, number in steps:
+        for stems, number in lex.steps:
             step_index[stems[0]].append((stems, number))
         self._step_index = dict(step_index)
         self._code_rules = [r.match.code for r in self.rules]
@@ -149,38 +150,65 @@ class Matcher:
             by_step[rule.step].add(r_i)
         self._rules_by_step = {step: frozenset(r) for step, r in by_step.items()}
         self._code_counts = any(self._code_rules)
+        self._add_group(NUMBER)  # read on the view of numbers as slots, not from words
+
+    def _add_group(self, stem: str) -> None:
+        """Index the entries whose first stem is `stem` (once; see __init__)."""
+        group = self._pending.pop(stem, None)
+        if group is None:
+            return
+        entries = decode_group(group) if isinstance(group, str) else group
+        kinds = [e.kind for e in entries]
+        if NEAR_QUALIFIER in kinds:
+            by_pair: dict[tuple[int, int], list[Entry]] = defaultdict(list)
+            for e in entries:
+                if e.kind is NEAR_QUALIFIER:
+                    by_pair[(e.rule, e.near)].append(e)
+            for key, es in by_pair.items():
+                self._qualifiers[key].add(es)
+        self._index.add([e for e in entries if e.kind is not NEAR_QUALIFIER and e.kind is not HEADING])
+        if EXCLUDE in kinds:
+            self._excludes.add([e for e in entries if e.kind is EXCLUDE])
+        for e in entries:
+            if e.kind is HEADING:
+                self._heading_index.setdefault(e.stems[0], []).append(e)
 
     @classmethod
     def cached(cls, ruleset: RuleSet, folder: Path | None, digest: str) -> Matcher:
         """A matcher whose compiled phrases are kept in `folder` between runs, as JSON
-        (see compiled_to_data)."""
+        (see lexicon_to_data)."""
         if folder is None:
             return cls(ruleset)
         file = folder / f"matcher-{digest}.json"
         data = jsonfile.read(file)
         if isinstance(data, dict) and data.get("digest") == digest:
             try:
-                return cls(ruleset, compiled_from_data(data))
+                return cls(ruleset, lexicon_from_data(data))
             except (KeyError, TypeError, ValueError, IndexError, AttributeError):
                 pass  # damaged: rebuild
-        compiled = compile_rules(ruleset)
-        jsonfile.write(file, {**compiled_to_data(compiled), "digest": digest})
-        return cls(ruleset, compiled)
+        lex = make_lexicon(compile_rules(ruleset))
+        data = lexicon_to_data(lex)
+        if data is not None:
+            jsonfile.write(file, {**data, "digest": digest})
+        return cls(ruleset, lex)
 
     # -- normalisation of document stems -------------------------------------------------
 
     def _correct(self, stem: str) -> str:
-        """Map a likely typo of a rule word onto that word ("rollbakc" -> "rollback")."""
+        """Map a likely typo of a rule word onto that word ("recomend" -> "recommend")."""
         cached = self._typo_cache.get(stem)
         if cached is not None:
             return cached
         candidates = [w for w in self._by_initial.get(stem[:2], ()) if abs(len(w) - len(stem)) <= 2]
         best = None
-        if candidates:
-            from rapidfuzz import fuzz, process  # only long words the packs don't know get here
+        if candidates and len(self._typo_cache) < _PURE_TYPO_CHECKS:
+            best = fuzzy.closest(stem, candidates, _TYPO_SCORE)
+        elif candidates:
+            from rapidfuzz import fuzz, process  # same choice, in C: for runs that check many words
 
-            best = process.extractOne(stem, candidates, scorer=fuzz.ratio, score_cutoff=88)
-        fixed = best[0] if best else stem
+            found = process.extractOne(stem, candidates, scorer=fuzz.ratio, score_cutoff=_TYPO_SCORE)
+            best = found[0] if found else None
+        fixed = best or stem
         self._typo_cache[stem] = fixed
         return fixed
 
@@ -200,8 +228,11 @@ class Matcher:
             if len(table) > _MEMO_LIMIT:
                 table.clear()
                 new = set(words)
+            pending = self._pending
             for word in new:
-                table[word] = self._word_stem(word)
+                stem = table[word] = self._word_stem(word)
+                if stem in pending:
+                    self._add_group(stem)
         return list(filter(None, map(table.__getitem__, words)))
 
     def _stems(self, text: str) -> tuple[str, ...]:

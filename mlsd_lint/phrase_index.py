@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from itertools import compress, count, islice, repeat
+from itertools import compress, count, islice
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from .rules import Rule, RuleSet
@@ -128,53 +128,86 @@ def compile_rules(ruleset: RuleSet) -> Compiled:
     return entries, headings, typo_targets, steps
 
 
-def compiled_to_data(compiled: Compiled) -> dict:
-    """Column by column, as strings: JSON of a few long strings loads in C, where a
-    list per phrase costs a Python object each (see compiled_from_data)."""
+class Lexicon(NamedTuple):
+    """Compiled rules as a Matcher takes them: entries grouped by their first stem,
+    so a run indexes only the groups of words its documents hold. A group read
+    from the cache folder stays a string until then (see decode_group)."""
+
+    groups: dict[str, list[Entry] | str]  # first stem (NUMBER for a number slot) -> entries, then headings
+    vocab: frozenset[str]  # every stem of every entry: what typo correction leaves alone
+    typo_targets: set[str]
+    steps: list[tuple[tuple[str, ...], int]]
+    wild: tuple[bool, bool]  # whether any indexed entry, and any exclude, has a number slot
+
+
+def group_key(stems: tuple[str, ...]) -> str:
+    """The group an entry belongs to. Number slots all in one group, indexed up
+    front: a document's numbers read as slots without passing through its words."""
+    return NUMBER if stems[0] in (NUMBER, LARGE) else stems[0]
+
+
+def lexicon(compiled: Compiled) -> Lexicon:
     entries, headings, typo_targets, steps = compiled
+    groups: dict[str, list[Entry] | str] = {}
+    # Within a group, entries keep their order in `entries` and headings theirs,
+    # so each index key lists its entries in the same order, however grouped.
+    for e in entries + headings:
+        groups.setdefault(group_key(e.stems), []).append(e)  # type: ignore[union-attr]
+    wild = (
+        any(NUMBER in e.stems or LARGE in e.stems for e in entries if e.kind is not NEAR_QUALIFIER),
+        any(NUMBER in e.stems or LARGE in e.stems for e in entries if e.kind is EXCLUDE),
+    )
+    return Lexicon(groups, frozenset(s for e in entries for s in e.stems), typo_targets, steps, wild)
 
-    def columns(es: list[Entry]) -> dict:
-        return {
-            "stems": "\n".join(" ".join(e.stems) for e in es),
-            "rules": " ".join(str(e.rule) for e in es),
-            "kinds": "".join(_KIND_CODES[e.kind] for e in es),
-            "texts": [e.text for e in es],
-            "nears": " ".join(str(e.near) for e in es),
-            "holds": "".join("1" if e.holds_weak else "0" for e in es),
-        }
 
+# Separators of the cached form: a group is one string of records, a record one of
+# fields (characters JSON writes in two bytes, and no phrase holds).
+_RECORD, _FIELD = "\n", "\t"
+
+
+def lexicon_to_data(lex: Lexicon) -> dict | None:
+    """As JSON: each group one string, decoded only when a document holds its word
+    (loading every entry cost a cold start ~50 ms). None if a phrase holds a separator."""
+    groups = {}
+    for key, entries in lex.groups.items():
+        records = []
+        for e in entries if isinstance(entries, list) else decode_group(entries):
+            fields = (" ".join(e.stems), str(e.rule), _KIND_CODES[e.kind], e.text, str(e.near), "1" if e.holds_weak else "")
+            records.append(_FIELD.join(fields))
+        groups[key] = _RECORD.join(records)
+        if any(_RECORD in r or r.count(_FIELD) != 5 for r in records):
+            return None
     return {
-        "entries": columns(entries),
-        "headings": columns(headings),
-        "typo_targets": " ".join(sorted(typo_targets)),
-        "steps": [[" ".join(stems), number] for stems, number in steps],
+        "groups": groups,
+        "vocab": " ".join(sorted(lex.vocab)),
+        "typo_targets": " ".join(sorted(lex.typo_targets)),
+        "steps": [[" ".join(stems), number] for stems, number in lex.steps],
+        "wild": list(lex.wild),
     }
+
+
+def lexicon_from_data(data: dict) -> Lexicon:
+    groups = data["groups"]
+    if not all(isinstance(v, str) for v in groups.values()):
+        raise ValueError("damaged compiled rules")
+    steps = [(tuple(stems.split(" ")), int(number)) for stems, number in data["steps"]]
+    wild = tuple(bool(w) for w in data["wild"])
+    if len(wild) != 2:
+        raise ValueError("damaged compiled rules")
+    return Lexicon(dict(groups), frozenset(data["vocab"].split()), set(data["typo_targets"].split()), steps, wild)  # type: ignore[arg-type]
+
+
+def decode_group(text: str) -> list[Entry]:
+    out = []
+    for record in text.split(_RECORD):
+        stems, rule, code, phrase, near, holds = record.split(_FIELD)
+        kind = _KINDS_BY_CODE[code]
+        out.append(Entry(tuple(stems.split(" ")), int(rule), kind, phrase, int(near), TOP.get(kind, 1.0), bool(holds)))
+    return out
 
 
 _KIND_CODES = {STRONG: "s", WEAK: "w", EXCLUDE: "x", NEAR_TERM: "t", NEAR_QUALIFIER: "q", HEADING: "h"}
 _KINDS_BY_CODE = {code: kind for kind, code in _KIND_CODES.items()}  # the module's own strings: kinds compare by identity
-
-
-def compiled_from_data(data: dict) -> Compiled:
-    def entries(c: dict) -> list[Entry]:
-        stems = list(map(tuple, map(str.split, c["stems"].split("\n")))) if c["stems"] else []
-        kinds = list(map(_KINDS_BY_CODE.__getitem__, c["kinds"]))
-        fields = (
-            stems,
-            map(int, c["rules"].split()),
-            kinds,
-            c["texts"],
-            map(int, c["nears"].split()),
-            map(TOP.get, kinds, repeat(1.0)),
-            map("1".__eq__, c["holds"]),
-        )
-        out = list(map(tuple.__new__, repeat(Entry), zip(*fields, strict=True)))  # no Python call per entry
-        if len(out) != len(stems) or any(len(e) != len(Entry._fields) for e in out[:1]):
-            raise ValueError("damaged compiled rules")
-        return out
-
-    steps = [(tuple(stems.split(" ")), int(number)) for stems, number in data["steps"]]
-    return entries(data["entries"]), entries(data["headings"]), set(data["typo_targets"].split()), steps
 
 
 def may_hold(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
@@ -192,13 +225,20 @@ class PhraseIndex:
     """Phrases keyed by first word (one-word phrases) or first two words (longer
     ones), so common words like "data" start few comparisons. Phrases with a
     `{number}` slot live apart and are matched against a view of the sentence
-    in which every number reads as NUMBER."""
+    in which every number reads as NUMBER. Filled a group of phrases at a time
+    (see Lexicon): a lookup finds every phrase added so far."""
 
-    def __init__(self, entries: list[Entry]) -> None:
+    def __init__(self, has_wild: bool) -> None:
+        self.single: dict[str, list[Entry]] = {}
+        self.pairs: dict[tuple[str, str], list[Entry]] = {}
+        self.wild_single: dict[str, list[Entry]] = {}
+        self.wild_pairs: dict[tuple[str, str], list[Entry]] = {}
+        self.has_wild = has_wild
+
+    def add(self, entries: list[Entry]) -> None:
         literal, wild = split_wild(entries)
-        self.single, self.pairs = keyed(literal)
-        self.wild_single, self.wild_pairs = keyed(wild)
-        self.has_wild = bool(wild)
+        add_keyed(literal, self.single, self.pairs)
+        add_keyed(wild, self.wild_single, self.wild_pairs)
 
     def scan(self, stems: Sequence[str]) -> list[Hit]:
         """Every phrase occurrence in one sentence's stems."""
@@ -217,11 +257,18 @@ class PhraseIndex:
 class Qualifiers:
     """The qualifier side of one `near` pair, by first word."""
 
-    def __init__(self, entries: list[Entry]) -> None:
+    def __init__(self) -> None:
+        self.literal: dict[str, list[Entry]] = {}
+        self.wild: dict[str, list[Entry]] = {}  # matched on the view where numbers read as NUMBER or LARGE
+        self.firsts: set[str] = set()
+
+    def add(self, entries: list[Entry]) -> None:
         literal, wild = split_wild(entries)
-        self.literal = by_first(literal)
-        self.wild = by_first(wild)  # matched on the view where numbers read as NUMBER or LARGE
-        self.firsts = frozenset(self.literal) | frozenset(self.wild)
+        for e in literal:
+            self.literal.setdefault(e.stems[0], []).append(e)
+        for e in wild:
+            self.wild.setdefault(e.stems[0], []).append(e)
+        self.firsts.update(e.stems[0] for e in literal + wild)
 
     def near(self, terms: list[int], window: int, flat: list[str], view: list[str] | None, start: int, stop: int, boundaries: bool) -> bool:
         """Whether a qualifier starts within `window` words of a term position in
@@ -238,13 +285,6 @@ class Qualifiers:
                             return True
                         break
         return False
-
-
-def by_first(entries: list[Entry]) -> dict[str, list[Entry]]:
-    out: dict[str, list[Entry]] = defaultdict(list)
-    for e in entries:
-        out[e.stems[0]].append(e)
-    return dict(out)
 
 
 def key_events(seq: list[str], single: dict, pairs: dict) -> list[int]:
@@ -297,13 +337,10 @@ def number_variants(entry: Entry) -> list[Entry]:
     return out
 
 
-def keyed(entries: Iterable[Entry]) -> tuple[dict[str, list[Entry]], dict[tuple[str, str], list[Entry]]]:
+def add_keyed(entries: Iterable[Entry], single: dict[str, list[Entry]], pairs: dict[tuple[str, str], list[Entry]]) -> None:
     """One-word phrases by their word, longer ones by their first two words."""
-    single: dict[str, list[Entry]] = defaultdict(list)
-    pairs: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     for e in entries:
         if len(e.stems) == 1:
-            single[e.stems[0]].append(e)
+            single.setdefault(e.stems[0], []).append(e)
         else:
-            pairs[(e.stems[0], e.stems[1])].append(e)
-    return dict(single), dict(pairs)
+            pairs.setdefault((e.stems[0], e.stems[1]), []).append(e)

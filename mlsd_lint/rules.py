@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -285,33 +284,46 @@ def build_ruleset(packs: Iterable[tuple[str, str]], base: RuleSet | None = None)
     return RuleSet(tuple(rules), tuple(steps[n] for n in sorted(steps)))
 
 
-def builtin_packs() -> list[tuple[str, str]]:
+def _builtin_files() -> list[Path]:
     """The packs shipped inside the package, in file-name order."""
+    # The package's folder, found by importing it: importlib.resources would do the
+    # same, but its import alone costs as much as reading every pack.
     try:
-        root = resources.files("mlsd_lint.builtin_rules")
-    except ModuleNotFoundError:
+        from . import builtin_rules
+    except ImportError:
         raise RulePackError(
             "mlsd_lint.builtin_rules",
             "the built-in rule packs are not installed: mlsd_lint is being imported from a source "
             "checkout; install it (pip install -e .) and run from the installed package",
         ) from None
-    files = sorted((f for f in root.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
-    return [(f"rules/{f.name}", f.read_text(encoding="utf-8")) for f in files]
+    root = Path(builtin_rules.__file__).parent
+    return sorted((f for f in root.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
 
 
-def load_builtin(cache_folder: Path | None = None, code_digest: str = "") -> RuleSet:
-    """The built-in rules; kept as JSON in `cache_folder` so later runs skip the YAML."""
-    packs = builtin_packs()
-    if cache_folder is None:
-        return build_ruleset(packs)
+def builtin_packs() -> list[tuple[str, str]]:
+    """The built-in packs as (path, text), in file-name order."""
+    return [(f"rules/{f.name}", f.read_text(encoding="utf-8")) for f in _builtin_files()]
+
+
+def builtin_digest(code_digest: str) -> str:
+    """The built-in packs by name, size and modification time (as cache.code_digest
+    takes the code), and the code: what the compiled rules cached for them depend on."""
     import hashlib
 
+    h = hashlib.sha256(code_digest.encode())
+    for f in _builtin_files():
+        stat = f.stat()
+        h.update(f"{f.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return h.hexdigest()[:16]
+
+
+def load_builtin(cache_folder: Path | None = None, digest: str = "") -> RuleSet:
+    """The built-in rules; kept as JSON in `cache_folder` under `digest` (see
+    builtin_digest) so later runs skip the YAML."""
+    if cache_folder is None:
+        return build_ruleset(builtin_packs())
     from . import jsonfile
 
-    h = hashlib.sha256(code_digest.encode())
-    for path, text in packs:
-        h.update(path.encode() + b"\0" + text.encode())
-    digest = h.hexdigest()[:16]
     file = cache_folder / f"rules-{digest}.json"
     data = jsonfile.read(file)
     if data is not None:
@@ -319,7 +331,7 @@ def load_builtin(cache_folder: Path | None = None, code_digest: str = "") -> Rul
             return _ruleset_from_data(data)
         except (KeyError, TypeError, ValueError):
             pass  # damaged: rebuild
-    ruleset = build_ruleset(packs)
+    ruleset = build_ruleset(builtin_packs())
     jsonfile.write(file, asdict(ruleset))
     return ruleset
 

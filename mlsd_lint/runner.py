@@ -114,10 +114,12 @@ def run(
     today: dt.date | None = None,
     stdin: bytes | None = None,
     plugins: tuple[str, ...] = (),
+    rules_digest: str = "",
 ) -> list[FileResult | InputError]:
-    """Lint every task; `plugins` names the enabled plugin entry points."""
+    """Lint every task; `plugins` names the enabled plugin entry points; `rules_digest`,
+    if given, stands for ruleset_digest(ruleset) (see rules.builtin_digest)."""
     today = today or dt.date.today()
-    digest = ruleset_digest(ruleset) if cache_root else ""  # keys the caches, and only them
+    digest = (rules_digest or ruleset_digest(ruleset)) if cache_root else ""  # keys the caches, and only them
     if jobs is None:
         jobs = (os.cpu_count() or 1) if len(tasks) >= PARALLEL_MIN_FILES else 1
     jobs = max(1, min(jobs, len(tasks) or 1))

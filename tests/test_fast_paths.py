@@ -5,6 +5,7 @@ skip ahead to a literal, and exclusions are ruled out by a cheap hint first. Eac
 is checked here against the straightforward version, on generated text.
 """
 
+import json
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -154,3 +155,56 @@ def test_markup_stripping_matches_the_plain_patterns(raw):
     from mlsd_lint.document import plain_text
 
     assert plain_text(raw) == plain_markup(raw)
+
+
+# Words near one another, from few letters: ties, and ratios right at the cutoff.
+short_word = st.text(alphabet="abcdeilnorst", min_size=1, max_size=14)
+
+
+@given(short_word, st.lists(short_word, max_size=12), st.sampled_from([0, 50, 80, 88, 90, 100]))
+@example("abcdefghijkl", ["abcdefghijkxy"], 88)  # a ratio of exactly 88
+@example("probably", ["probabl", "problem", "probabl"], 88)
+def test_typo_choice_matches_rapidfuzz(word, candidates, cutoff):
+    from rapidfuzz import fuzz, process
+
+    from mlsd_lint import fuzzy
+
+    found = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=cutoff)
+    assert fuzzy.closest(word, candidates, cutoff) == (found[0] if found else None)
+
+
+def test_typo_correction_reads_alike_before_and_after_rapidfuzz_takes_over(ruleset, monkeypatch):
+    source = "# Doc\n\n## Model\n\nA recomendation model, with a dicitionary of items, probably daily.\n"
+    pure = matching.Matcher(ruleset)
+    monkeypatch.setattr(matching, "_PURE_TYPO_CHECKS", 0)
+    compiled = matching.Matcher(ruleset)
+    assert pure.analyse(parse(source)) == compiled.analyse(parse(source))
+    assert pure._typo_cache == compiled._typo_cache
+    assert pure._typo_cache["recomend"] == "recommend"
+
+
+@pytest.fixture(scope="module")
+def lexicon(ruleset):
+    from mlsd_lint.phrase_index import compile_rules, lexicon
+
+    return lexicon(compile_rules(ruleset))
+
+
+@given(markdown, markdown)
+def test_a_document_reads_alike_whatever_the_matcher_read_before(ruleset, lexicon, first, second):
+    # The indexes fill as documents bring new words: what one document saw must
+    # not change how the next one reads.
+    used = matching.Matcher(ruleset, lexicon)
+    used.analyse(parse(first))
+    assert used.analyse(parse(second)) == matching.Matcher(ruleset, lexicon).analyse(parse(second))
+
+
+def test_the_cached_lexicon_reads_like_the_compiled_one(ruleset, lexicon):
+    from mlsd_lint.phrase_index import lexicon_from_data, lexicon_to_data
+
+    data = lexicon_to_data(lexicon)
+    assert data is not None
+    loaded = lexicon_from_data(json.loads(json.dumps(data)))
+    for name in ("thorough-fraud-detection.md", "sketchy-eta-prediction.md"):
+        source = parse((Path(__file__).parent.parent / "examples" / name).read_text(encoding="utf-8"))
+        assert matching.Matcher(ruleset, loaded).analyse(source) == matching.Matcher(ruleset, lexicon).analyse(source)
