@@ -192,17 +192,20 @@ class _Session:
 
     def ruleset(self, settings_list):
         """Built-in rules plus the packs and plugins the given settings ask for."""
-        from dataclasses import replace
-
-        from . import plugins as plug
-        from .rules import build_ruleset, read_pack_files
-
         packs = tuple(dict.fromkeys(p for s in settings_list for p in s.rule_packs))
         names = tuple(dict.fromkeys(n for s in settings_list for n in s.plugins))
         key = (packs, names)
         if key not in self._rulesets:
-            ruleset = build_ruleset(read_pack_files(Path(p) for p in packs), base=self.builtin) if packs else self.builtin
+            ruleset = self.builtin
+            if packs:
+                from .rules import build_ruleset, read_pack_files
+
+                ruleset = build_ruleset(read_pack_files(Path(p) for p in packs), base=self.builtin)
             if names:
+                from dataclasses import replace
+
+                from . import plugins as plug
+
                 self.plugins = plug.load(names)
                 extra = tuple(plug.as_rule(rule, name) for name in names for rule in self.plugins.values())
                 extra = tuple({r.code: r for r in extra}.values())
@@ -282,7 +285,6 @@ def _accepts(session: "_Session"):
 
 
 def _lint(paths: list[str], opts, session: "_Session") -> int:
-    from . import baseline as bl
     from .files import InputError, expand
     from .reporters import Report, renderer
     from .runner import Task, run
@@ -312,12 +314,16 @@ def _lint(paths: list[str], opts, session: "_Session") -> int:
             results.append(outcome)
 
     if opts["write_baseline"]:
+        from . import baseline as bl
+
         text = bl.dumps([f for r in results for f in r.findings])
         Path(opts["write_baseline"]).write_text(text, encoding="utf-8")
         count = sum(len(r.findings) for r in results)
         click.echo(f"Wrote {count} findings to baseline {opts['write_baseline']}.", err=True)
         return EXIT_ERROR if errors else EXIT_CLEAN
     if opts["baseline_path"]:
+        from . import baseline as bl
+
         try:
             known = bl.loads(Path(opts["baseline_path"]).read_text(encoding="utf-8"), opts["baseline_path"])
         except (OSError, UnicodeDecodeError) as err:

@@ -121,6 +121,7 @@ class Matcher:
         # document holds its first word (_stem_words sees every word first), as
         # a run meets a fraction of the packs' words.
         self._pending = dict(lex.groups)
+        self._texts = lex.texts
         self._index = PhraseIndex(lex.wild[0])
         self._excludes = PhraseIndex(lex.wild[1])
         # Qualifiers ("model", "data") are common words: look for them only in
@@ -157,7 +158,7 @@ class Matcher:
         group = self._pending.pop(stem, None)
         if group is None:
             return
-        entries = decode_group(group) if isinstance(group, str) else group
+        entries = decode_group(group, self._texts) if isinstance(group, str) else group
         kinds = [e.kind for e in entries]
         if NEAR_QUALIFIER in kinds:
             by_pair: dict[tuple[int, int], list[Entry]] = defaultdict(list)
@@ -187,9 +188,7 @@ class Matcher:
             except (KeyError, TypeError, ValueError, IndexError, AttributeError):
                 pass  # damaged: rebuild
         lex = make_lexicon(compile_rules(ruleset))
-        data = lexicon_to_data(lex)
-        if data is not None:
-            jsonfile.write(file, {**data, "digest": digest})
+        jsonfile.write(file, {**lexicon_to_data(lex), "digest": digest})
         return cls(ruleset, lex)
 
     # -- normalisation of document stems -------------------------------------------------

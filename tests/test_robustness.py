@@ -173,7 +173,15 @@ def test_compiled_rules_from_the_cache_lint_alike_and_a_damaged_one_is_rebuilt(t
     assert len(stored) == 1
     from_cache = lint("a.md", "--cache-dir", str(cache))
     assert from_cache.returncode == fresh.returncode and from_cache.stdout == fresh.stdout
-    stored[0].write_text('{"digest": "' + stored[0].stem[len("matcher-"):] + '", "entries": ["x\\t1"]}')
-    damaged = lint("c.md", "--cache-dir", str(cache))
-    assert damaged.returncode == fresh.returncode and "Traceback" not in damaged.stderr
-    assert damaged.stdout == fresh.stdout.replace("a.md", "c.md")
+    good = json.loads(stored[0].read_text())
+    # Groups are decoded mid-run, when a doc first holds their word: damage inside
+    # one must be caught when the file is read, like a file of the wrong shape.
+    wrong_shape = {"digest": good["digest"], "entries": ["x\t1"]}
+    chunks = good["groups"].split("|")
+    chunks[good["keys"].split(" ").index("model")] = "model;1"
+    broken_group = {**good, "groups": "|".join(chunks)}
+    for i, data in enumerate([wrong_shape, broken_group]):
+        stored[0].write_text(json.dumps(data))
+        damaged = lint(f"c{i}.md", "--cache-dir", str(cache))
+        assert damaged.returncode == fresh.returncode and "Traceback" not in damaged.stderr
+        assert damaged.stdout == fresh.stdout.replace("a.md", f"c{i}.md")
