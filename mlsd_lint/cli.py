@@ -151,7 +151,8 @@ class _Session:
 
     def __init__(self, opts) -> None:
         from .config import Resolver
-        from .rules import builtin_digest, load_builtin
+        from . import prebuilt
+        from .rules import builtin_digest
         from .selection import split
 
         from .cache import code_digest
@@ -160,7 +161,7 @@ class _Session:
         cache_root = _cache_root(opts)
         # keys the caches, and only them: a run without one never reads its sources
         self.builtin_digest = builtin_digest(code_digest()) if cache_root else ""
-        self.builtin = load_builtin(cache_root, self.builtin_digest)
+        self.builtin, self.builtin_lexicon = prebuilt.builtin(cache_root, self.builtin_digest)
         self.resolver = Resolver(Path(opts["config_path"]) if opts["config_path"] else None, opts["isolated"])
         values: dict[str, object] = {}
         if opts["select"]:
@@ -306,8 +307,9 @@ def _lint(paths: list[str], opts, session: "_Session") -> int:
     cache_root = _cache_root(opts)
     results = []
     plugin_names = tuple(dict.fromkeys(n for f in files for n in session.settings(f).plugins))
-    known = session.builtin_digest if ruleset is session.builtin else ""  # a digest of the packs the rules came from
-    for outcome in run(tasks, ruleset, opts["jobs"], cache_root, stdin=stdin, plugins=plugin_names, rules_digest=known):
+    # what is known of the built-in rules: a digest of their packs, their compiled phrases
+    known = {"rules_digest": session.builtin_digest, "lexicon": session.builtin_lexicon} if ruleset is session.builtin else {}
+    for outcome in run(tasks, ruleset, opts["jobs"], cache_root, stdin=stdin, plugins=plugin_names, **known):
         if isinstance(outcome, InputError):
             errors.append(outcome)
         else:

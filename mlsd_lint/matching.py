@@ -175,11 +175,11 @@ class Matcher:
                 self._heading_index.setdefault(e.stems[0], []).append(e)
 
     @classmethod
-    def cached(cls, ruleset: RuleSet, folder: Path | None, digest: str) -> Matcher:
+    def cached(cls, ruleset: RuleSet, folder: Path | None, digest: str, lexicon: Lexicon | None = None) -> Matcher:
         """A matcher whose compiled phrases are kept in `folder` between runs, as JSON
-        (see lexicon_to_data)."""
+        (see lexicon_to_data); `lexicon`: the phrases, if already compiled."""
         if folder is None:
-            return cls(ruleset)
+            return cls(ruleset, lexicon)
         file = folder / f"matcher-{digest}.json"
         data = jsonfile.read(file)
         if isinstance(data, dict) and data.get("digest") == digest:
@@ -187,7 +187,7 @@ class Matcher:
                 return cls(ruleset, lexicon_from_data(data))
             except (KeyError, TypeError, ValueError, IndexError, AttributeError):
                 pass  # damaged: rebuild
-        lex = make_lexicon(compile_rules(ruleset))
+        lex = lexicon or make_lexicon(compile_rules(ruleset))
         jsonfile.write(file, {**lexicon_to_data(lex), "digest": digest})
         return cls(ruleset, lex)
 

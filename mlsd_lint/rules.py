@@ -284,7 +284,7 @@ def build_ruleset(packs: Iterable[tuple[str, str]], base: RuleSet | None = None)
     return RuleSet(tuple(rules), tuple(steps[n] for n in sorted(steps)))
 
 
-def _builtin_files() -> list[Path]:
+def builtin_files() -> list[Path]:
     """The packs shipped inside the package, in file-name order."""
     # The package's folder, found by importing it: importlib.resources would do the
     # same, but its import alone costs as much as reading every pack.
@@ -302,7 +302,7 @@ def _builtin_files() -> list[Path]:
 
 def builtin_packs() -> list[tuple[str, str]]:
     """The built-in packs as (path, text), in file-name order."""
-    return [(f"rules/{f.name}", f.read_text(encoding="utf-8")) for f in _builtin_files()]
+    return [(f"rules/{f.name}", f.read_text(encoding="utf-8")) for f in builtin_files()]
 
 
 def builtin_digest(code_digest: str) -> str:
@@ -311,7 +311,7 @@ def builtin_digest(code_digest: str) -> str:
     import hashlib
 
     h = hashlib.sha256(code_digest.encode())
-    for f in _builtin_files():
+    for f in builtin_files():
         stat = f.stat()
         h.update(f"{f.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return h.hexdigest()[:16]
@@ -322,21 +322,32 @@ def load_builtin(cache_folder: Path | None = None, digest: str = "") -> RuleSet:
     builtin_digest) so later runs skip the YAML."""
     if cache_folder is None:
         return build_ruleset(builtin_packs())
-    from . import jsonfile
-
-    file = cache_folder / f"rules-{digest}.json"
-    data = jsonfile.read(file)
-    if data is not None:
-        try:
-            return _ruleset_from_data(data)
-        except (KeyError, TypeError, ValueError):
-            pass  # damaged: rebuild
-    ruleset = build_ruleset(builtin_packs())
-    jsonfile.write(file, asdict(ruleset))
+    ruleset = cached_builtin(cache_folder, digest)
+    if ruleset is None:
+        ruleset = build_ruleset(builtin_packs())
+        cache_builtin(cache_folder, digest, ruleset)
     return ruleset
 
 
-def _ruleset_from_data(data: dict[str, Any]) -> RuleSet:
+def cached_builtin(cache_folder: Path, digest: str) -> RuleSet | None:
+    from . import jsonfile
+
+    data = jsonfile.read(cache_folder / f"rules-{digest}.json")
+    if data is not None:
+        try:
+            return ruleset_from_data(data)
+        except (KeyError, TypeError, ValueError):
+            pass  # damaged: rebuild
+    return None
+
+
+def cache_builtin(cache_folder: Path, digest: str, ruleset: RuleSet) -> None:
+    from . import jsonfile
+
+    jsonfile.write(cache_folder / f"rules-{digest}.json", asdict(ruleset))
+
+
+def ruleset_from_data(data: dict[str, Any]) -> RuleSet:
     """Inverse of dataclasses.asdict(ruleset) for the JSON cache."""
     rules = []
     for r in data["rules"]:

@@ -19,6 +19,7 @@ from .document import parse
 from .engine import FileResult, PluginFailure, lint
 from .files import DEFAULT_MAX_BYTES, InputError, decode, read_bytes
 from .matching import Matcher
+from .phrase_index import Lexicon
 from .rules import RuleSet
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -82,14 +83,16 @@ def _load_plugins(names: tuple[str, ...]) -> dict:
 _worker: dict[str, object] = {}
 
 
-def _init_worker(ruleset: RuleSet, cache_root: str | None, digest: str, today: dt.date, plugin_names: tuple[str, ...]) -> None:
+def _init_worker(
+    ruleset: RuleSet, cache_root: str | None, digest: str, today: dt.date, plugin_names: tuple[str, ...], lexicon: Lexicon | None
+) -> None:
     plugins = _load_plugins(plugin_names)
     root = Path(cache_root) if cache_root else None
-    _worker.update(matcher=_lazy_matcher(ruleset, root, digest), cache=Cache(root) if root else None, digest=digest, today=today, plugins=plugins)
+    _worker.update(matcher=_lazy_matcher(ruleset, root, digest, lexicon), cache=Cache(root) if root else None, digest=digest, today=today, plugins=plugins)
 
 
-def _lazy_matcher(ruleset: RuleSet, cache_root: Path | None, digest: str) -> Callable[[], Matcher]:
-    return functools.cache(lambda: Matcher.cached(ruleset, cache_root, digest))
+def _lazy_matcher(ruleset: RuleSet, cache_root: Path | None, digest: str, lexicon: Lexicon | None) -> Callable[[], Matcher]:
+    return functools.cache(lambda: Matcher.cached(ruleset, cache_root, digest, lexicon))
 
 
 def _work(task: Task) -> FileResult | InputError:
@@ -115,16 +118,18 @@ def run(
     stdin: bytes | None = None,
     plugins: tuple[str, ...] = (),
     rules_digest: str = "",
+    lexicon: Lexicon | None = None,
 ) -> list[FileResult | InputError]:
     """Lint every task; `plugins` names the enabled plugin entry points; `rules_digest`,
-    if given, stands for ruleset_digest(ruleset) (see rules.builtin_digest)."""
+    if given, stands for ruleset_digest(ruleset) (see rules.builtin_digest); `lexicon`,
+    if given, is the ruleset's compiled phrases (see prebuilt.py)."""
     today = today or dt.date.today()
     digest = (rules_digest or ruleset_digest(ruleset)) if cache_root else ""  # keys the caches, and only them
     if jobs is None:
         jobs = (os.cpu_count() or 1) if len(tasks) >= PARALLEL_MIN_FILES else 1
     jobs = max(1, min(jobs, len(tasks) or 1))
     if jobs == 1 or any(t.path == "-" for t in tasks):
-        matcher = _lazy_matcher(ruleset, cache_root, digest)
+        matcher = _lazy_matcher(ruleset, cache_root, digest, lexicon)
         results = Cache(cache_root) if cache_root else None
         loaded = _load_plugins(plugins)
         return [_run_one(t, matcher, results, digest, today, stdin, loaded) for t in tasks]
@@ -132,7 +137,7 @@ def run(
 
     # small chunks: the last ones decide when the run ends, so keep them short
     chunk = max(1, min(16, len(tasks) // (jobs * 8)))
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(ruleset, str(cache_root) if cache_root else None, digest, today, plugins)) as pool:
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(ruleset, str(cache_root) if cache_root else None, digest, today, plugins, lexicon)) as pool:
         return list(pool.map(_work, tasks, chunksize=chunk))
 
 

@@ -1,0 +1,94 @@
+"""The built-in rules compiled ahead of time, shipped in the package.
+
+Reading the YAML packs and compiling their ~9,000 phrases costs ~175 ms, more
+than the rest of a small run. The package ships the result
+(`rules/prebuilt.json`), stamped with a digest of everything it was made from:
+the packs, the code that reads and compiles them, and the stemmer's version. A
+run uses it only if that digest matches what is installed, and compiles the
+packs itself otherwise: a stale file costs time, never a wrong answer.
+
+Regenerate it after changing a pack or that code (a test fails until you do):
+
+    python -m mlsd_lint.prebuilt
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from . import jsonfile
+from .phrase_index import Lexicon, compile_rules, lexicon, lexicon_from_data, lexicon_to_data
+from . import rules
+from .rules import RuleSet
+
+FILE = "prebuilt.json"
+_FORMAT = "1"
+# What turns pack text into rules and phrase stems.
+_SOURCES = ("rules.py", "text.py", "phrase_index.py")
+
+
+def source_digest(packs: list[tuple[str, str]]) -> str:
+    """The packs, the code that compiles them and the stemmer, by content."""
+    import hashlib
+
+    import Stemmer
+
+    h = hashlib.sha256(f"{_FORMAT}\0{Stemmer.version()}\0".encode())
+    if not all(text.isascii() for _, text in packs):
+        import unicodedata  # non-ASCII phrases are NFKC-normalised: tables change with Unicode
+
+        h.update(unicodedata.unidata_version.encode())
+    here = Path(__file__).parent
+    for name in _SOURCES:
+        h.update(name.encode() + b"\0" + (here / name).read_bytes())
+    for path, text in packs:
+        h.update(path.encode() + b"\0" + text.encode())
+    return h.hexdigest()
+
+
+def build(packs: list[tuple[str, str]]) -> dict:
+    ruleset = rules.build_ruleset(packs)
+    return {"digest": source_digest(packs), "rules": asdict(ruleset), "lexicon": lexicon_to_data(lexicon(compile_rules(ruleset)))}
+
+
+def load() -> tuple[RuleSet, Lexicon] | None:
+    """The shipped rules and their compiled phrases, if made from what is installed."""
+    files = rules.builtin_files()
+    data = jsonfile.read(files[0].parent / FILE) if files else None
+    if not isinstance(data, dict) or data.get("digest") != source_digest(rules.builtin_packs()):
+        return None
+    try:
+        return rules.ruleset_from_data(data["rules"]), lexicon_from_data(data["lexicon"])
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def builtin(cache_folder: Path | None, digest: str) -> tuple[RuleSet, Lexicon | None]:
+    """A run's built-in rules, and their compiled phrases when at hand: from the cache
+    folder (under `digest`, see rules.builtin_digest), else the shipped file, else the
+    YAML. The phrases come with the rules only when the cache folder lacked the rules."""
+    if cache_folder is not None:
+        ruleset = rules.cached_builtin(cache_folder, digest)
+        if ruleset is not None:
+            return ruleset, None
+    shipped = load()
+    ruleset, lex = shipped if shipped else (rules.build_ruleset(rules.builtin_packs()), None)
+    if cache_folder is not None:
+        rules.cache_builtin(cache_folder, digest, ruleset)
+    return ruleset, lex
+
+
+def main() -> int:
+    """Write the file into the built-in packs' folder (run from a source checkout)."""
+    files = rules.builtin_files()
+    target = files[0].parent / FILE
+    target.write_text(json.dumps(build(rules.builtin_packs()), separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
