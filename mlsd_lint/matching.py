@@ -34,11 +34,11 @@ _TYPO_SCORE = 88  # rapidfuzz fuzz.ratio a word needs to be read as a typo of a 
 # Typo checks done in pure Python before rapidfuzz takes over: about what its import costs.
 _PURE_TYPO_CHECKS = 300
 
-# A unit that only asks, defers or prompts does not address a topic.
-_PLACEHOLDER = re.compile(
+# A unit that only asks, defers or prompts does not address a topic. (Patterns only
+# used inside _EXCLUDED below are kept as text: compiling costs every start.)
+_PLACEHOLDER = (
     r"\b(?:todo|tbd|tbc|fixme|xxx|lorem ipsum|fill (?:this )?in|to be (?:defined|determined|decided|added|written|completed))\b"
-    r"|\[(?:[^\]\[]{0,60}(?:name|description|describe|insert|add|fill|todo|tbd|your|e\.g\.)[^\]\[]{0,60})\]",
-    re.I,
+    r"|\[(?:[^\]\[]{0,60}(?:name|description|describe|insert|add|fill|todo|tbd|your|e\.g\.)[^\]\[]{0,60})\]"
 )
 # A template's instruction: an imperative verb, then what to write about ("Describe
 # how...", "List the..."). "Document embeddings are stored..." is not one.
@@ -48,12 +48,11 @@ _PROMPT = re.compile(
     r"(?![^.]*\b(?:we|us)\b)",
     re.I,
 )
-_QUESTION_TAIL = re.compile(r"\?[\s)*_\"'`\]]*$")
+_QUESTION_TAIL = r"\?[\s)*_\"'`\]]*$"
 # A sentence that says a topic is not dealt with: "A/A, kill switch -> not discussed".
-_DEFERRED = re.compile(
+_DEFERRED = (
     r"\bnot (?:yet )?(?:discussed|covered|addressed|decided|defined|determined|specified|considered|known|in scope)\b"
-    r"|\b(?:out of scope|n/a|none yet|to follow|later phase)\b",
-    re.I,
+    r"|\b(?:out of scope|n/a|none yet|to follow|later phase)\b"
 )
 # Sections whose content is not the design: questions still to answer, what the
 # doc leaves out, reading lists. Matched against the whole title, less numbering.
@@ -89,12 +88,12 @@ class _Context(NamedTuple):
     topic_sections: dict[int, set[int]]  # rule -> sections titled for its topic
 
 
-_BRACKETED = re.compile(r"^\s*\[[^\]]{3,}\]\s*[.:]?\s*$")  # "[Expected impact and KPIs]": a slot left unfilled
+_BRACKETED = r"^\s*\[[^\]]{3,}\]\s*[.:]?\s*$"  # "[Expected impact and KPIs]": a slot left unfilled
 
 
 # All of the above in one pass: this runs on every sentence of every document.
 # (^ and $ keep their meaning inside the alternation: no MULTILINE flag.)
-_EXCLUDED = re.compile("|".join(f"(?:{p.pattern})" for p in (_QUESTION_TAIL, _PLACEHOLDER, _PROMPT, _BRACKETED, _DEFERRED)), re.I)
+_EXCLUDED = re.compile("|".join(f"(?:{p})" for p in (_QUESTION_TAIL, _PLACEHOLDER, _PROMPT.pattern, _BRACKETED, _DEFERRED)), re.I)
 
 
 # A literal every match of _EXCLUDED holds, but for _PROMPT's (anchored, so cheap):

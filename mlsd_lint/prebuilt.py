@@ -31,22 +31,22 @@ _SOURCES = ("rules.py", "text.py", "phrase_index.py")
 
 
 def source_digest(packs: list[tuple[str, str]]) -> str:
-    """The packs, the code that compiles them and the stemmer, by content."""
-    import hashlib
+    """The packs, the code that compiles them and the stemmer, by content. A check
+    for staleness, not against tampering: CRC-32 and lengths (hashlib's import alone
+    would cost a run without a cache ~3 ms)."""
+    import zlib
 
     import Stemmer
 
-    h = hashlib.sha256(f"{_FORMAT}\0{Stemmer.version()}\0".encode())
+    parts = [f"{_FORMAT}\0{Stemmer.version()}".encode()]
     if not all(text.isascii() for _, text in packs):
         import unicodedata  # non-ASCII phrases are NFKC-normalised: tables change with Unicode
 
-        h.update(unicodedata.unidata_version.encode())
+        parts.append(unicodedata.unidata_version.encode())
     here = Path(__file__).parent
-    for name in _SOURCES:
-        h.update(name.encode() + b"\0" + (here / name).read_bytes())
-    for path, text in packs:
-        h.update(path.encode() + b"\0" + text.encode())
-    return h.hexdigest()
+    parts += [name.encode() + b"\0" + (here / name).read_bytes() for name in _SOURCES]
+    parts += [path.encode() + b"\0" + text.encode() for path, text in packs]
+    return " ".join(f"{len(part)}:{zlib.crc32(part):08x}" for part in parts)
 
 
 def build(packs: list[tuple[str, str]]) -> dict:
