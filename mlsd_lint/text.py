@@ -29,8 +29,9 @@ STOPWORDS = frozenset(
 # and looks behind for the rest.
 
 # "A/B", "A-B", "A&B" -> "ab": spellings of one term that tokenising would split.
-# Matches the separator between two single letters (see _join_letter_pairs).
-_LETTER_PAIR = re.compile(r"(?<=\b[a-z])\s?[/&\-]\s?(?=[a-z]\b)")
+# Matches the separator between two single letters, and the space after it; a
+# space before it is left to _join_letter_pairs (a pattern may not start with it).
+_LETTER_PAIR = re.compile(r"[/&\-](?:(?<=\b[a-z].)|(?<=\b[a-z]\s.))\s?(?=[a-z]\b)")
 # "re-train", "on-call", "non-ML": a prefix that is (or looks like) a stop word stays
 # part of its word instead of vanishing. Matches the hyphen to drop.
 _PREFIX = re.compile(
@@ -86,9 +87,12 @@ def _join_letter_pairs(text: str) -> str:
     out: list[str] = []
     last = taken = 0  # `taken`: the letter a joined pair ended with cannot start another
     for match in _LETTER_PAIR.finditer(text):
-        if match.start() - 1 < taken:
+        start = match.start()
+        if text[start - 1].isspace():  # the space before the separator goes too
+            start -= 1
+        if start - 1 < taken:
             continue
-        out.append(text[last : match.start()])
+        out.append(text[last:start])
         last = match.end()
         taken = last + 1
     if not out:
