@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from itertools import compress, count
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -381,11 +382,12 @@ class Matcher:
         index = self._index
         # Where phrase keys start, as 2*position (+1 for a two-word key), by sentence:
         # literal keys first, then `{number}` keys read on a view with numbers as slots.
-        view = list(map(numbers.get, flat, flat)) if any(map(numbers.__contains__, flat)) else None
+        at_numbers = list(compress(count(), map(numbers.__contains__, flat)))
+        view = list(map(numbers.get, flat, flat)) if at_numbers else None
         literal = key_events(flat, index.single, index.pairs)
         wild = {}
         if view is not None and index.has_wild:
-            wild = dict(by_unit(key_events(view, index.wild_single, index.wild_pairs), starts))
+            wild = dict(by_unit(index.wild_events(view, at_numbers), starts))
         lo = 0  # sentence u's literal events are literal[lo:hi]
         for u in range(n):
             hi = bisect_left(literal, 2 * starts[u + 1], lo) if u + 1 < n else len(literal)

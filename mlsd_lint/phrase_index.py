@@ -246,11 +246,32 @@ class PhraseIndex:
         self.wild_single: dict[str, list[Entry]] = {}
         self.wild_pairs: dict[tuple[str, str], list[Entry]] = {}
         self.has_wild = has_wild
+        # How far before its first number slot a phrase starts, at most: a number-slot
+        # phrase can only start that close before a number (see wild_events).
+        self.wild_reach = 0
 
     def add(self, entries: list[Entry]) -> None:
         literal, wild = split_wild(entries)
         add_keyed(literal, self.single, self.pairs)
         add_keyed(wild, self.wild_single, self.wild_pairs)
+        for e in wild:
+            self.wild_reach = max(self.wild_reach, next(i for i, s in enumerate(e.stems) if s in (NUMBER, LARGE)))
+
+    def wild_events(self, view: list[str], numbers: Iterable[int]) -> list[int]:
+        """key_events() of the number-slot phrases in `view`, where the numbers stand at
+        positions `numbers` (in order): only starts close enough before one are tried."""
+        reach, single, pairs = self.wild_reach, self.wild_single, self.wild_pairs
+        last = len(view) - 1
+        events: list[int] = []
+        tried = -1
+        for n in numbers:
+            for i in range(max(n - reach, tried + 1), n + 1):
+                if view[i] in single:
+                    events.append(2 * i)
+                if i < last and (view[i], view[i + 1]) in pairs:
+                    events.append(2 * i + 1)
+            tried = n
+        return events
 
     def scan(self, stems: Sequence[str]) -> list[Hit]:
         """Every phrase occurrence in one sentence's stems."""

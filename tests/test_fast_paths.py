@@ -207,3 +207,41 @@ def test_the_cached_lexicon_reads_like_the_compiled_one(ruleset, lexicon):
     for name in ("thorough-fraud-detection.md", "sketchy-eta-prediction.md"):
         source = parse((Path(__file__).parent.parent / "examples" / name).read_text(encoding="utf-8"))
         assert matching.Matcher(ruleset, loaded).analyse(source) == matching.Matcher(ruleset, lexicon).analyse(source)
+
+
+@pytest.fixture(scope="module")
+def full_index(ruleset, lexicon):
+    m = matching.Matcher(ruleset, lexicon)
+    for word in list(m._pending):
+        m._add_group(word)
+    return m._index
+
+
+def _hits(index, view, events):
+    out = []
+    for event in events:
+        i = event >> 1
+        for e in index.wild_pairs[(view[i], view[i + 1])] if event & 1 else index.wild_single[view[i]]:
+            if tuple(view[i : i + len(e.stems)]) == e.stems:
+                out.append((i, e))
+    return out
+
+
+def test_number_slot_phrases_are_found_only_near_numbers_and_all_of_them(full_index):
+    from mlsd_lint.phrase_index import key_events
+
+    words = sorted({s for es in list(full_index.wild_single.values()) + list(full_index.wild_pairs.values()) for e in es for s in e.stems})
+
+    @given(st.lists(st.sampled_from(words + ["model", "the"]), max_size=40))
+    def check(view):
+        numbers = [i for i, s in enumerate(view) if s in (text.NUMBER, text.LARGE)]
+        every = key_events(view, full_index.wild_single, full_index.wild_pairs)
+        assert _hits(full_index, view, full_index.wild_events(view, numbers)) == _hits(full_index, view, every)
+
+    check()
+    # and every number-slot phrase itself, amid other words
+    for entries in list(full_index.wild_single.values()) + list(full_index.wild_pairs.values()):
+        for e in entries:
+            view = ["the", "model"] + list(e.stems) + ["the"]
+            numbers = [i for i, s in enumerate(view) if s in (text.NUMBER, text.LARGE)]
+            assert (2, e) in _hits(full_index, view, full_index.wild_events(view, numbers))
