@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from . import document as doc
-from . import suppressions
 from .matching import Evidence, Matcher
 from .rules import Rule
 
@@ -147,7 +146,12 @@ def _apply_suppressions(document, findings, ruleset, selected, today, make):
             if rule.check == check and rule.code in selected:
                 extra.append(make(rule, line, 1, f"{rule.message} {detail}. {rule.question}".strip(), ""))
 
-    for sup in suppressions.parse(document):
+    directives = []
+    if document.comments or document.front_matter:  # where directives are written: most docs have neither
+        from . import suppressions
+
+        directives = suppressions.parse(document)
+    for sup in directives:
         codes: set[str] = set()
         for selector in sup.selectors:
             try:

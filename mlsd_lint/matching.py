@@ -22,7 +22,7 @@ from . import document as doc
 from . import fuzzy, jsonfile
 from .phrase_index import (
     AWAY, EXCLUDE, HEADING, LABELLED, NEAR, NEAR_AWAY, NEAR_HOME, NEAR_QUALIFIER, NEAR_TERM, STRONG, STRONG_AWAY,
-    STRONG_HOME, TITLED, WEAK, WEAK_HOME, WEAK_PAIR, Entry, Hit, Lexicon, PhraseIndex, Qualifiers, by_unit, compile_rules,
+    STRONG_HOME, TITLED, TYPO_MIN, WEAK, WEAK_HOME, WEAK_PAIR, Entry, Hit, Lexicon, PhraseIndex, Qualifiers, by_unit, compile_rules,
     decode_group, key_events, lexicon_from_data, lexicon_to_data, topic_rules,
 )
 from .phrase_index import lexicon as make_lexicon
@@ -213,7 +213,7 @@ class Matcher:
 
     def _word_stem(self, word: str) -> str:
         s = token_stem(word)
-        if len(s) >= 7 and s not in self._vocab:
+        if len(s) >= TYPO_MIN and s not in self._vocab:
             s = self._correct(s)
         if s[:1].isdigit():
             self._number_classes[s] = number_class(s)

@@ -17,6 +17,8 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 from .rules import Rule, RuleSet
 from .text import BOUNDARY, LARGE, NUMBER, number_class, phrase_stems_many
 
+# Typo correction looks only at stems this long or longer (shorter ones are too alike).
+TYPO_MIN = 7
 # Kinds of phrase (and of evidence: NEAR for a near pair, HEADING for a title or label).
 STRONG, WEAK, HEADING, NEAR = "phrase", "weak", "heading", "near"
 EXCLUDE, NEAR_TERM, NEAR_QUALIFIER = "exclude", "near-term", "near-qualifier"  # compared by identity
@@ -134,7 +136,7 @@ class Lexicon(NamedTuple):
     from the cache folder stays a string until then (see decode_group)."""
 
     groups: dict[str, list[Entry] | str]  # first stem (NUMBER for a number slot) -> entries, then headings
-    vocab: frozenset[str]  # every stem of every entry: what typo correction leaves alone
+    vocab: frozenset[str]  # every stem of TYPO_MIN letters or more of every entry: what typo correction leaves alone
     typo_targets: set[str]
     steps: list[tuple[tuple[str, ...], int]]
     wild: tuple[bool, bool]  # whether any indexed entry, and any exclude, has a number slot
@@ -158,7 +160,8 @@ def lexicon(compiled: Compiled) -> Lexicon:
         any(NUMBER in e.stems or LARGE in e.stems for e in entries if e.kind is not NEAR_QUALIFIER),
         any(NUMBER in e.stems or LARGE in e.stems for e in entries if e.kind is EXCLUDE),
     )
-    return Lexicon(groups, frozenset(s for e in entries for s in e.stems), typo_targets, steps, wild, [])
+    vocab = frozenset(s for e in entries for s in e.stems if len(s) >= TYPO_MIN)
+    return Lexicon(groups, vocab, typo_targets, steps, wild, [])
 
 
 # Separators of the cached form: groups, records (entries), fields. Fields hold
