@@ -308,18 +308,26 @@ def parse(source: str, path: str = "<string>") -> Document:
 # Large documents are parsed in pieces, cut before a top-level heading outside any
 # code fence or HTML comment, so memory stays proportional to a piece, not the file.
 CHUNK_CHARS = 64_000
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^#{1,2}\s")
-_HTML_TAG_LINE = re.compile(r"^ {0,3}</?[A-Za-z]")
-_BLANK = re.compile(r"^\s*$")
-# CommonMark raw HTML blocks that run until an end marker, blank lines and all.
-_HTML_BLOCKS = [
-    (re.compile(r"^ {0,3}<(?:script|pre|style|textarea)(?:\s|>|$)", re.I), re.compile(r"</(?:script|pre|style|textarea)>", re.I)),
-    (re.compile(r"^ {0,3}<!--"), re.compile(r"-->")),
-    (re.compile(r"^ {0,3}<\?"), re.compile(r"\?>")),
-    (re.compile(r"^ {0,3}<![A-Za-z]"), re.compile(r">")),
-    (re.compile(r"^ {0,3}<!\[CDATA\["), re.compile(r"\]\]>")),
-]
+
+
+@lru_cache(maxsize=1)
+def _chunk_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], list[tuple[re.Pattern[str], re.Pattern[str]]]]:
+    """(fence, level 1-2 heading, HTML tag line, blank line, raw HTML blocks): compiled
+    when a document is first large enough to cut, as compiling costs every start."""
+    return (
+        re.compile(r"^ {0,3}(`{3,}|~{3,})"),
+        re.compile(r"^#{1,2}\s"),
+        re.compile(r"^ {0,3}</?[A-Za-z]"),
+        re.compile(r"^\s*$"),
+        # CommonMark raw HTML blocks that run until an end marker, blank lines and all.
+        [
+            (re.compile(r"^ {0,3}<(?:script|pre|style|textarea)(?:\s|>|$)", re.I), re.compile(r"</(?:script|pre|style|textarea)>", re.I)),
+            (re.compile(r"^ {0,3}<!--"), re.compile(r"-->")),
+            (re.compile(r"^ {0,3}<\?"), re.compile(r"\?>")),
+            (re.compile(r"^ {0,3}<![A-Za-z]"), re.compile(r">")),
+            (re.compile(r"^ {0,3}<!\[CDATA\["), re.compile(r"\]\]>")),
+        ],
+    )
 
 
 def _chunks(body: str) -> Iterator[tuple[int, str]]:
@@ -327,6 +335,7 @@ def _chunks(body: str) -> Iterator[tuple[int, str]]:
     if len(body) <= CHUNK_CHARS:
         yield 0, body
         return
+    fence_line, heading_line, html_tag_line, blank_line, html_blocks = _chunk_patterns()
     start = pos = 0  # character offsets of the piece and of the current line
     start_line = line_no = 0
     fence: str | None = None
@@ -335,29 +344,29 @@ def _chunks(body: str) -> Iterator[tuple[int, str]]:
         nl = body.find("\n", pos)
         end = len(body) if nl < 0 else nl
         line = body[pos:end]
-        if fence is None and html_end is None and pos - start >= CHUNK_CHARS and _ATX.match(line):
+        if fence is None and html_end is None and pos - start >= CHUNK_CHARS and heading_line.match(line):
             yield start_line, body[start:pos]
             start, start_line = pos, line_no
         if html_end is not None:
             if html_end.search(line):
                 html_end = None
         elif fence is not None:
-            marker = _FENCE.match(line)
+            marker = fence_line.match(line)
             if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence) and not line[marker.end() :].strip():
                 fence = None  # a closing fence: same character, at least as long, no info string
         else:
-            marker = _FENCE.match(line)
+            marker = fence_line.match(line)
             if marker:
                 fence = marker.group(1)
             else:
-                for opens, closes in _HTML_BLOCKS:
+                for opens, closes in html_blocks:
                     opened = opens.match(line)
                     if opened:
                         html_end = None if closes.search(line, opened.end()) else closes
                         break
                 else:
-                    if _HTML_TAG_LINE.match(line):
-                        html_end = _BLANK  # other HTML blocks run to a blank line
+                    if html_tag_line.match(line):
+                        html_end = blank_line  # other HTML blocks run to a blank line
         pos, line_no = end + 1, line_no + 1
     yield start_line, body[start:]
 
