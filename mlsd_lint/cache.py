@@ -24,9 +24,9 @@ def code_digest() -> str:
 
     Each source file by path, size and modification time, as Python's own .pyc
     files are checked: reading and hashing the sources cost a cold start ~5 ms."""
-    import hashlib  # only runs with a cache need it
+    from .digest import hasher  # only runs with a cache need it
 
-    h = hashlib.sha256()
+    h = hasher()
     package = os.path.dirname(os.path.realpath(__file__))
     sources = []
     for folder, subfolders, names in os.walk(package):
@@ -40,9 +40,9 @@ def code_digest() -> str:
 
 def key(data: bytes, fingerprint: str) -> str:
     """`fingerprint` covers the tool version, rule packs and settings."""
-    import hashlib
+    from .digest import hasher
 
-    h = hashlib.sha256(fingerprint.encode())
+    h = hasher(fingerprint.encode())
     h.update(b"\0")
     h.update(data)
     return h.hexdigest()

@@ -32,8 +32,8 @@ _SOURCES = ("rules.py", "text.py", "phrase_index.py")
 
 def source_digest(packs: list[tuple[str, str]]) -> str:
     """The packs, the code that compiles them and the stemmer, by content. A check
-    for staleness, not against tampering: CRC-32 and lengths (hashlib's import alone
-    would cost a run without a cache ~3 ms)."""
+    for staleness, not against tampering: CRC-32 and lengths (cheaper than any hash
+    for a run without a cache)."""
     import zlib
 
     import Stemmer

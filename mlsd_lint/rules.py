@@ -308,9 +308,9 @@ def builtin_packs() -> list[tuple[str, str]]:
 def builtin_digest(code_digest: str) -> str:
     """The built-in packs by name, size and modification time (as cache.code_digest
     takes the code), and the code: what the compiled rules cached for them depend on."""
-    import hashlib
+    from .digest import hasher
 
-    h = hashlib.sha256(code_digest.encode())
+    h = hasher(code_digest.encode())
     for f in builtin_files():
         stat = f.stat()
         h.update(f"{f.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())

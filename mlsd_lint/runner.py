@@ -102,9 +102,9 @@ def _work(task: Task) -> FileResult | InputError:
 
 def ruleset_digest(ruleset: RuleSet) -> str:
     """Rules and the code that applies them: a cached result is reused only when both match."""
-    import hashlib  # only runs with a cache need it (its import costs a few ms of every start)
+    from .digest import hasher  # only runs with a cache need it
 
-    h = hashlib.sha256(repr(ruleset.rules).encode())
+    h = hasher(repr(ruleset.rules).encode())
     h.update(code_digest().encode())
     return h.hexdigest()[:16]
 
