@@ -171,7 +171,7 @@ class Matcher:
         if EXCLUDE in kinds:
             self._excludes.add([e for e in entries if e.kind is EXCLUDE])
         for e in entries:
-            if e.kind is HEADING:
+            if e.kind is HEADING or e.kind is STRONG:  # a title names a topic with either
                 self._heading_index.setdefault(e.stems[0], []).append(e)
 
     @classmethod

@@ -116,7 +116,9 @@ def compile_rules(ruleset: RuleSet) -> Compiled:
                     if (stems, kind, n_i) not in seen:
                         seen.add((stems, kind, n_i))
                         entries.append(Entry(stems, r_i, kind, phrase, n_i, top))
-        for phrase in m.headings + m.phrases:
+        # (a title names a topic with these and with its phrases, whose entries above
+        # the matcher indexes for titles too: no need to repeat them here)
+        for phrase in m.headings:
             headings += [Entry(stems, r_i, HEADING, phrase) for stems in variants_of[stems_of[phrase]]]
     weak_of: dict[int, list[tuple[str, ...]]] = defaultdict(list)
     for e in entries:
