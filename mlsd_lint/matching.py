@@ -23,7 +23,7 @@ from . import fuzzy, jsonfile
 from .phrase_index import (
     AWAY, EXCLUDE, HEADING, LABELLED, NEAR, NEAR_AWAY, NEAR_HOME, NEAR_QUALIFIER, NEAR_TERM, STRONG, STRONG_AWAY,
     STRONG_HOME, TITLED, TYPO_MIN, WEAK, WEAK_HOME, WEAK_PAIR, Entry, Hit, Lexicon, PhraseIndex, Qualifiers, by_unit, compile_rules,
-    decode_group, key_events, lexicon_from_data, lexicon_to_data, topic_rules,
+    decode_group, key_lookups, lexicon_from_data, lexicon_to_data, topic_rules,
 )
 from .phrase_index import lexicon as make_lexicon
 from .rules import Rule, RuleSet
@@ -384,16 +384,19 @@ class Matcher:
         # literal keys first, then `{number}` keys read on a view with numbers as slots.
         at_numbers = list(compress(count(), map(numbers.__contains__, flat)))
         view = list(map(numbers.get, flat, flat)) if at_numbers else None
-        literal = key_events(flat, index.single, index.pairs)
+        literal, single_at, pair_at = key_lookups(flat, index.single, index.pairs)
         wild = {}
         if view is not None and index.has_wild:
             wild = dict(by_unit(index.wild_events(view, at_numbers), starts))
+        # the number-slot keys' entries by position, for the few events they have
+        wild_single = {i >> 1: index.wild_single[view[i >> 1]] for events in wild.values() for i in events if not i & 1}
+        wild_pair = {i >> 1: index.wild_pairs[(view[i >> 1], view[(i >> 1) + 1])] for events in wild.values() for i in events if i & 1}
         lo = 0  # sentence u's literal events are literal[lo:hi]
         for u in range(n):
             hi = bisect_left(literal, 2 * starts[u + 1], lo) if u + 1 < n else len(literal)
             if lo == hi and u not in wild:
                 continue
-            passes = ((flat, index.single, index.pairs, literal[lo:hi]), (view, index.wild_single, index.wild_pairs, wild.get(u, ())))
+            passes = ((flat, single_at, pair_at, literal[lo:hi]), (view, wild_single, wild_pair, wild.get(u, ())))
             lo = hi
             start, stop = starts[u], stops[u]
             in_code = batch.in_code[u]
@@ -408,11 +411,11 @@ class Matcher:
             near_possible: dict[tuple[int, int], bool] = {}
             excluded_rules: set[int] = set()  # rules an exclude phrase rules out in this sentence
             words_here: set[str] | None = None
-            for seq, single, pairs, events in passes:
+            for seq, single_at_i, pair_at_i, events in passes:
                 for event in events:
                     i = event >> 1
                     pos = -1
-                    for entry in pairs[(seq[i], seq[i + 1])] if event & 1 else single[seq[i]]:
+                    for entry in pair_at_i[i] if event & 1 else single_at_i[i]:
                         b = bar[entry.rule]
                         if entry.top <= b:
                             continue

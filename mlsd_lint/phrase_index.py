@@ -335,6 +335,18 @@ def key_events(seq: list[str], single: dict, pairs: dict) -> list[int]:
     return events
 
 
+def key_lookups(seq: list[str], single: dict, pairs: dict) -> tuple[list[int], list, list]:
+    """key_events(), and the entries each key holds, by position (None elsewhere):
+    looked up once, in C, instead of once per event."""
+    single_at = list(map(single.get, seq))
+    pair_at = list(map(pairs.get, zip(seq, islice(seq, 1, None))))
+    events = [2 * i for i in compress(count(), single_at)]
+    if pairs:
+        events += [2 * i + 1 for i in compress(count(), pair_at)]
+        events.sort()  # by position; at one position the word's key before the pair's
+    return events, single_at, pair_at
+
+
 def by_unit(events: list[int], starts: list[int]) -> Iterator[tuple[int, list[int]]]:
     """Events grouped by the sentence they fall in (sentence u starts at starts[u])."""
     u, upto, group = 0, -1, []
