@@ -187,12 +187,15 @@ def main() -> int:
         files = sorted(corpus.rglob("*.md"))
         mb = sum(f.stat().st_size for f in files) / 1e6
         print(f"  {len(files)} docs, {mb:.1f} MB in {corpus}")
-        floor = parse_floor(files, repeat)
-        one = median([EXE, "--no-cache", "--jobs", "1", "-q", str(corpus)], repeat)
-        two = median([EXE, "--no-cache", "--jobs", "2", "-q", str(corpus)], repeat)
         cache_dir = work / "cache"
         timed([EXE, "--cache-dir", str(cache_dir), "--jobs", "1", "-q", str(corpus)])
-        warm = median([EXE, "--cache-dir", str(cache_dir), "--jobs", "1", "-q", str(corpus)], repeat)
+        runs: dict[str, list[float]] = {"floor": [], "one": [], "two": [], "warm": []}
+        for _ in range(repeat):  # interleaved, like (a): each ratio compares runs made side by side
+            runs["floor"].append(parse_floor(files, 1))
+            runs["one"].append(timed([EXE, "--no-cache", "--jobs", "1", "-q", str(corpus)])[0])
+            runs["two"].append(timed([EXE, "--no-cache", "--jobs", "2", "-q", str(corpus)])[0])
+            runs["warm"].append(timed([EXE, "--cache-dir", str(cache_dir), "--jobs", "1", "-q", str(corpus)])[0])
+        floor, one, two, warm = (statistics.median(runs[k]) for k in ("floor", "one", "two", "warm"))
         print(row("markdown-it-py parse only (floor)", floor, len(files), mb))
         print(row("mlsd-lint --jobs 1 --no-cache", one, len(files), mb, f"ratio to floor {one / floor:.2f}x (target <= 1.2x)"))
         print(row("mlsd-lint --jobs 2 --no-cache", two, len(files), mb, f"ratio to --jobs 1 {two / one:.2f}x (target <= 0.6x)"))
