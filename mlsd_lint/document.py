@@ -139,9 +139,12 @@ _BR = re.compile(r"<br\s*/?>", re.I)
 _LINK = re.compile(r"!?\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]*)>")
 _TAG = re.compile(r"</?[a-zA-Z][^>\n]*>")
-# Every alternative starts with one of `*_~, which the regex engine skips ahead to;
-# "[*_](?<![\w\\][*_])" is a * or _ with no word character or backslash before it.
-_MARKUP = re.compile(r"`+|\*\*|__|~~|[*_](?<![\w\\][*_])|[*_](?!\w)")
+# Code spans' backticks, ** and __, ~~, and a * or _ that opens or closes a word (no
+# word character or backslash before it, or no word character after it): "snake_case"
+# keeps its underscore. Every alternative starts with a single literal character, so
+# the regex engine skips ahead to one of `*_~ (a repeat such as `+ first would stop
+# that: five times slower).
+_MARKUP = re.compile(r"``*|\*(?:\*|(?<![\w\\]\*)|(?!\w))|_(?:_|(?<![\w\\]_)|(?!\w))|~~")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _HARD_BREAK = re.compile(r"(?:\\| {2,})\n")
 _BOLD_LEAD = re.compile(r"^(\*\*|__)(.+?)\1")
