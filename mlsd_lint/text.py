@@ -40,7 +40,9 @@ _PREFIX = re.compile(
 )
 # A number (with its magnitude suffix: 10k, 80m, 2bn) is one token; a unit glued to it
 # ("100ms", "2tb") is a token of its own.
-_WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*(?:k|m|b|bn|mm)?(?![a-z0-9])|[0-9]+(?:[.,][0-9]+)*|[a-z][a-z0-9]*")
+# (`[0-9][0-9]*`, not `[0-9]+`: an alternative that starts with one character class
+# lets the regex engine skip ahead between words.)
+_WORD = re.compile(r"[0-9][0-9]*(?:[.,][0-9]+)*(?:k|m|b|bn|mm)?(?![a-z0-9])|[0-9][0-9]*(?:[.,][0-9]+)*|[a-z][a-z0-9]*")
 # In a phrase, `{number}` matches any number and `{large}` a large one (1,000 and up,
 # or with a magnitude suffix: 10k, 5M, 2bn); literal numbers match themselves.
 NUMBER, LARGE = "#", "#L"
