@@ -245,3 +245,12 @@ def test_number_slot_phrases_are_found_only_near_numbers_and_all_of_them(full_in
             view = ["the", "model"] + list(e.stems) + ["the"]
             numbers = [i for i, s in enumerate(view) if s in (text.NUMBER, text.LARGE)]
             assert (2, e) in _hits(full_index, view, full_index.wild_events(view, numbers))
+
+
+@given(st.one_of(st.text(max_size=40), prose))
+@example("Fill in the TODO: tbd, FIXME, xxx, Lorem Ipsum")
+def test_placeholder_hint_matches_the_plain_pattern(s):
+    from mlsd_lint import engine
+
+    plain = re.compile(r"todo|tbd|fixme|xxx|lorem ipsum|fill")  # the hint as first written
+    assert any(map(s.lower().__contains__, engine._PLACEHOLDER_HINTS)) == bool(plain.search(s.lower()))
