@@ -19,9 +19,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from . import jsonfile
+from . import jsonfile, rules
 from .phrase_index import Lexicon, compile_rules, lexicon, lexicon_from_data, lexicon_to_data
-from . import rules
 from .rules import RuleSet
 
 FILE = "prebuilt.json"
