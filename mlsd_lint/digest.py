@@ -13,5 +13,5 @@ except ImportError:  # another Python implementation
     from hashlib import blake2b
 
 
-def hasher(data: bytes = b""):  # -> a hashlib-style object: update(), hexdigest()
+def hasher(data: bytes = b"") -> blake2b:
     return blake2b(data, digest_size=32)
