@@ -20,22 +20,15 @@ CACHE_DIR = ".mlsd_lint_cache"
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """mlsd-lint's own code: cached results are reused only by the code that made them.
+    """mlsd-lint's own code: cached results are reused only by the code that made them."""
+    from .digest import stamp  # only runs with a cache need it
 
-    Each source file by path, size and modification time, as Python's own .pyc
-    files are checked: reading and hashing the sources cost a cold start ~5 ms."""
-    from .digest import hasher  # only runs with a cache need it
-
-    h = hasher()
     package = os.path.dirname(os.path.realpath(__file__))
     sources = []
     for folder, subfolders, names in os.walk(package):
         subfolders[:] = [d for d in subfolders if d != "__pycache__"]
         sources += [os.path.join(folder, n) for n in names if n.endswith(".py")]
-    for source in sorted(sources):
-        stat = os.stat(source)
-        h.update(f"{os.path.relpath(source, package)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    return h.hexdigest()[:16]
+    return stamp("", ((os.path.relpath(source, package), source) for source in sorted(sources)))
 
 
 def key(data: bytes, fingerprint: str) -> str:

@@ -7,6 +7,9 @@ directly skips hashlib's own import, which loads OpenSSL for every algorithm
 
 from __future__ import annotations
 
+import os
+from typing import Iterable
+
 try:
     from _blake2 import blake2b
 except ImportError:  # another Python implementation
@@ -15,3 +18,14 @@ except ImportError:  # another Python implementation
 
 def hasher(data: bytes = b"") -> blake2b:
     return blake2b(data, digest_size=32)
+
+
+def stamp(seed: str, files: Iterable[tuple[str, str]]) -> str:
+    """`seed`, and each (name, path) file by name, size and modification time, as
+    Python's own .pyc files are checked: reading and hashing the files would cost
+    every start that uses a cache a few ms."""
+    h = hasher(seed.encode())
+    for name, path in files:
+        stat = os.stat(path)
+        h.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return h.hexdigest()[:16]

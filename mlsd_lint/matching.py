@@ -385,12 +385,12 @@ class Matcher:
         at_numbers = list(compress(count(), map(numbers.__contains__, flat)))
         view = list(map(numbers.get, flat, flat)) if at_numbers else None
         literal, single_at, pair_at = key_lookups(flat, index.single, index.pairs)
-        wild = {}
+        wild: dict[int, list[int]] = {}
+        wild_single: dict[int, list[Entry]] = {}
+        wild_pair: dict[int, list[Entry]] = {}
         if view is not None and index.has_wild:
-            wild = dict(by_unit(index.wild_events(view, at_numbers), starts))
-        # the number-slot keys' entries by position, for the few events they have
-        wild_single = {i >> 1: index.wild_single[view[i >> 1]] for events in wild.values() for i in events if not i & 1}
-        wild_pair = {i >> 1: index.wild_pairs[(view[i >> 1], view[(i >> 1) + 1])] for events in wild.values() for i in events if i & 1}
+            wild_events, wild_single, wild_pair = index.wild_lookups(view, at_numbers)
+            wild = dict(by_unit(wild_events, starts))
         lo = 0  # sentence u's literal events are literal[lo:hi]
         for u in range(n):
             hi = bisect_left(literal, 2 * starts[u + 1], lo) if u + 1 < n else len(literal)

@@ -265,18 +265,28 @@ class PhraseIndex:
     def wild_events(self, view: list[str], numbers: Iterable[int]) -> list[int]:
         """key_events() of the number-slot phrases in `view`, where the numbers stand at
         positions `numbers` (in order): only starts close enough before one are tried."""
+        return self.wild_lookups(view, numbers)[0]
+
+    def wild_lookups(self, view: list[str], numbers: Iterable[int]) -> tuple[list[int], dict[int, list[Entry]], dict[int, list[Entry]]]:
+        """wild_events(), and the entries each key holds, by position (as key_lookups)."""
         reach, single, pairs = self.wild_reach, self.wild_single, self.wild_pairs
         last = len(view) - 1
         events: list[int] = []
+        single_at: dict[int, list[Entry]] = {}
+        pair_at: dict[int, list[Entry]] = {}
         tried = -1
         for n in numbers:
             for i in range(max(n - reach, tried + 1), n + 1):
-                if view[i] in single:
+                found = single.get(view[i])
+                if found:
                     events.append(2 * i)
-                if i < last and (view[i], view[i + 1]) in pairs:
+                    single_at[i] = found
+                found = pairs.get((view[i], view[i + 1])) if i < last else None
+                if found:
                     events.append(2 * i + 1)
+                    pair_at[i] = found
             tried = n
-        return events
+        return events, single_at, pair_at
 
     def scan(self, stems: Sequence[str]) -> list[Hit]:
         """Every phrase occurrence in one sentence's stems."""
@@ -326,18 +336,14 @@ class Qualifiers:
 
 
 def key_events(seq: list[str], single: dict, pairs: dict) -> list[int]:
-    """Where keys start in `seq`, as 2*position, +1 for a two-word key, in order.
-    The membership tests run in C (map/compress): only hits cost Python work."""
-    events = [2 * i for i in compress(count(), map(single.__contains__, seq))]
-    if pairs:
-        events += [2 * i + 1 for i in compress(count(), map(pairs.__contains__, zip(seq, islice(seq, 1, None))))]
-        events.sort()  # by position; at one position the word's key before the pair's
-    return events
+    """Where keys start in `seq`, as 2*position, +1 for a two-word key, in order."""
+    return key_lookups(seq, single, pairs)[0]
 
 
 def key_lookups(seq: list[str], single: dict, pairs: dict) -> tuple[list[int], list, list]:
-    """key_events(), and the entries each key holds, by position (None elsewhere):
-    looked up once, in C, instead of once per event."""
+    """key_events(), and the entries each key holds, by position (None elsewhere).
+    The lookups run in C (map/compress): only hits cost Python work, and none is
+    looked up twice."""
     single_at = list(map(single.get, seq))
     pair_at = list(map(pairs.get, zip(seq, islice(seq, 1, None))))
     events = [2 * i for i in compress(count(), single_at)]
@@ -363,10 +369,11 @@ def by_unit(events: list[int], starts: list[int]) -> Iterator[tuple[int, list[in
 
 
 def hits_into(seq: list[str], single: dict, pairs: dict, has_boundary: bool, hits: list[Hit]) -> None:
-    for event in key_events(seq, single, pairs):
+    events, single_at, pair_at = key_lookups(seq, single, pairs)
+    for event in events:
         i = event >> 1
         pos = i - seq[:i].count(BOUNDARY) if has_boundary else i
-        for e in pairs[(seq[i], seq[i + 1])] if event & 1 else single[seq[i]]:
+        for e in pair_at[i] if event & 1 else single_at[i]:
             if len(e.stems) <= 2 or tuple(seq[i : i + len(e.stems)]) == e.stems:
                 hits.append(Hit(e, pos))
 

@@ -306,27 +306,16 @@ def builtin_packs() -> list[tuple[str, str]]:
 
 
 def builtin_digest(code_digest: str) -> str:
-    """The built-in packs by name, size and modification time (as cache.code_digest
-    takes the code), and the code: what the compiled rules cached for them depend on."""
-    from .digest import hasher
+    """The built-in packs (as cache.code_digest takes the code: see digest.stamp), and
+    the code: what the compiled rules cached for them depend on."""
+    from .digest import stamp
 
-    h = hasher(code_digest.encode())
-    for f in builtin_files():
-        stat = f.stat()
-        h.update(f"{f.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    return h.hexdigest()[:16]
+    return stamp(code_digest, ((f.name, str(f)) for f in builtin_files()))
 
 
-def load_builtin(cache_folder: Path | None = None, digest: str = "") -> RuleSet:
-    """The built-in rules; kept as JSON in `cache_folder` under `digest` (see
-    builtin_digest) so later runs skip the YAML."""
-    if cache_folder is None:
-        return build_ruleset(builtin_packs())
-    ruleset = cached_builtin(cache_folder, digest)
-    if ruleset is None:
-        ruleset = build_ruleset(builtin_packs())
-        cache_builtin(cache_folder, digest, ruleset)
-    return ruleset
+def load_builtin() -> RuleSet:
+    """The built-in rules, read from their packs (a run gets them through prebuilt.builtin)."""
+    return build_ruleset(builtin_packs())
 
 
 def cached_builtin(cache_folder: Path, digest: str) -> RuleSet | None:
