@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterator
 
-from markdown_it import MarkdownIt
+from .block_rules import parser_for
 
 # Block kinds. Prose kinds are what topic rules read; code and html are kept
 # apart so a rule decides whether they count.
@@ -195,12 +195,6 @@ _PASSED_OVER = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    # Block structure only: see plain_text() for the inline level.
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).disable("inline")
-
-
 def parse(source: str, path: str = "<string>") -> Document:
     """Parse markdown source into a Document. Never raises on any text input."""
     source = source.replace("\r\n", "\n").replace("\r", "\n")
@@ -222,7 +216,7 @@ def parse(source: str, path: str = "<string>") -> Document:
         return stack[-1]
 
     for offset, chunk in _chunks(body):
-        tokens = _parser().parse(chunk)
+        tokens = parser_for(chunk).parse(chunk)
         i = 0
         while i < len(tokens):
             tok = tokens[i]
