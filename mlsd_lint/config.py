@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -163,6 +163,18 @@ def validate(raw: Mapping[str, Any], path: str, text: str = "") -> dict[str, Any
     return out
 
 
+def _may_hold_our_table(pyproject: str) -> bool:
+    """Whether a pyproject.toml may set tool.mlsd-lint: our name after "tool." or as a
+    key of its own, with a dotted key or a table after it (`[tool.mlsd-lint]`,
+    `tool.mlsd-lint.select = ...`, `mlsd-lint = {...}` under `[tool]`), or a key
+    escaped beyond recognition. Not `name = "mlsd-lint"`, a script named so or a
+    dependency: most projects' pyproject.toml would otherwise cost every run a TOML
+    parse (and tomllib's import)."""
+    key = r"[\"']?mlsd-lint[\"']?\s*"
+    spelt = rf"\.\s*{key}[.\]=]|{key}(?:\.|=\s*[^\s\"'])"  # after "tool.", or as a key under [tool]
+    return re.search(spelt, pyproject) is not None or "\\u" in pyproject or "\\U" in pyproject
+
+
 def read_file(path: Path) -> tuple[dict[str, Any] | None, str]:
     """Raw table from a config file (None for a pyproject.toml without our table)."""
     shown = str(path)
@@ -180,6 +192,8 @@ def read_file(path: Path) -> tuple[dict[str, Any] | None, str]:
             raise ConfigError(shown, f"not valid YAML ({getattr(err, 'problem', None) or err})", line=mark.line + 1 if mark else None) from None
         if data is None:
             data = {}
+    elif path.name == "pyproject.toml" and not _may_hold_our_table(text):
+        return None, text  # not parsed: a broken one is left to the tools that read it
     else:
         import tomllib  # only TOML configs need it
 
@@ -222,13 +236,13 @@ def load(path: Path, base: Settings | None = None, _seen: tuple[str, ...] = ()) 
     return replace(settings, root=str(path.parent.resolve()))
 
 
-@dataclass
 class Resolver:
     """Finds the settings for each file; caches per directory (one run's state)."""
 
-    config: Path | None = None  # --config: one file for every input
-    isolated: bool = False  # --isolated: no config at all
-    _by_dir: dict[str, Settings] = field(default_factory=dict)
+    def __init__(self, config: Path | None = None, isolated: bool = False) -> None:
+        self.config = config  # --config: one file for every input
+        self.isolated = isolated  # --isolated: no config at all
+        self._by_dir: dict[str, Settings] = {}
 
     def for_file(self, file: str) -> Settings:
         if self.isolated:

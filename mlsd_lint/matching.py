@@ -125,15 +125,13 @@ class Matcher:
         self._index = PhraseIndex(lex.wild[0])
         self._excludes = PhraseIndex(lex.wild[1])
         # Qualifiers ("model", "data") are common words: look for them only in
-        # sentences where one of their rule's near-terms already occurred.
-        self._qualifiers = {(r_i, n_i): Qualifiers() for r_i, rule in enumerate(self.rules) for n_i in range(len(rule.match.near))}
+        # sentences where one of their rule's near-terms already occurred. By
+        # (rule, near pair), from the first group that holds one of the pair's.
+        self._qualifiers: dict[tuple[int, int], Qualifiers] = {}
         self._heading_index: dict[str, list[Entry]] = {}
         self._vocab = lex.vocab
-        by_initial: dict[str, list[str]] = defaultdict(list)
-        for word in sorted(lex.typo_targets):
-            if len(word) >= 6:
-                by_initial[word[:2]].append(word)
-        self._by_initial = dict(by_initial)
+        self._typo_targets = lex.typo_targets
+        self._by_initial: dict[str, list[str]] | None = None  # rule words by first two letters, when first needed
         self._typo_cache: dict[str, str] = {}
         # Per-process memos of pure functions of a word or a title: most words and
         # headings recur from one doc to the next. Bounded (see _remember).
@@ -166,6 +164,8 @@ class Matcher:
                 if e.kind is NEAR_QUALIFIER:
                     by_pair[(e.rule, e.near)].append(e)
             for key, es in by_pair.items():
+                if key not in self._qualifiers:
+                    self._qualifiers[key] = Qualifiers()
                 self._qualifiers[key].add(es)
         self._index.add([e for e in entries if e.kind is not NEAR_QUALIFIER and e.kind is not HEADING])
         if EXCLUDE in kinds:
@@ -198,6 +198,12 @@ class Matcher:
         cached = self._typo_cache.get(stem)
         if cached is not None:
             return cached
+        if self._by_initial is None:
+            by_initial: dict[str, list[str]] = defaultdict(list)
+            for word in sorted(self._typo_targets):
+                if len(word) >= 6:
+                    by_initial[word[:2]].append(word)
+            self._by_initial = dict(by_initial)
         candidates = [w for w in self._by_initial.get(stem[:2], ()) if abs(len(w) - len(stem)) <= 2]
         best = None
         if candidates and len(self._typo_cache) < _PURE_TYPO_CHECKS:
@@ -451,7 +457,8 @@ class Matcher:
                                 words_here = set(flat[start:stop])
                                 if view is not None:
                                     words_here.update(view[start:stop])
-                            possible = near_possible[key] = not self._qualifiers[key].firsts.isdisjoint(words_here)
+                            qualifiers = self._qualifiers.get(key)  # none yet: no word of the document starts one
+                            possible = near_possible[key] = qualifiers is not None and not qualifiers.firsts.isdisjoint(words_here)
                         if possible:
                             if key in near_hits:
                                 near_hits[key].append(pos)

@@ -1,8 +1,11 @@
 """Configuration: discovered upward from each file, validated, explained."""
 
 import json
+import tomllib
 
 import pytest
+
+from mlsd_lint import config
 
 SKETCH = "# Ranker\n\n## Experimentation\n\nWe compare the new ranker with the old one offline.\n"
 
@@ -25,6 +28,46 @@ def test_pyproject_without_table_is_skipped(run, write):
     write("repo/docs/pyproject.toml", '[project]\nname = "x"\n')
     path = write("repo/docs/design.md", SKETCH)
     assert codes(run(path, "--format", "json")) == ["EXP001"]
+
+
+def test_broken_pyproject_of_another_tool_is_left_alone_but_ours_is_reported(run, write):
+    write("repo/pyproject.toml", '[tool.mlsd-lint]\nselect = ["EXP001"]\n')
+    write("repo/docs/pyproject.toml", '[project\nname = "x"\n')  # not TOML, and not ours
+    path = write("repo/docs/design.md", SKETCH)
+    assert codes(run(path, "--format", "json")) == ["EXP001"]
+    write("repo/docs/pyproject.toml", '[tool.mlsd-lint]\nselect = ["EXP001"\n')
+    result = run(path)
+    assert result.exit_code == 2
+    assert "pyproject.toml:" in result.stderr and "not valid TOML" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[tool.mlsd-lint]\nselect = ["EXP001"]\n',
+        '[tool."mlsd-lint"]\nselect = ["EXP001"]\n',
+        "[ tool . 'mlsd-lint' ]\nselect = ['EXP001']\n",
+        '[tool.mlsd-lint.severity]\nEXP001 = "error"\n',
+        'tool.mlsd-lint.select = ["EXP001"]\n',
+        '[tool]\nmlsd-lint = { select = ["EXP001"] }\n',
+        '[tool]\n"mlsd-lint" . select = ["EXP001"]\n',
+        'tool = { mlsd-lint = { select = ["EXP001"] } }\n',
+        '[tool."mlsd\\u002dlint"]\nselect = ["EXP001"]\n',
+        '[project]\nname = "mlsd-lint"\n[tool.mlsd-lint]\n',
+    ],
+)
+def test_every_spelling_of_our_pyproject_table_is_read(text):
+    assert "mlsd-lint" in tomllib.loads(text)["tool"]
+    assert config._may_hold_our_table(text)
+
+
+def test_a_pyproject_naming_us_elsewhere_is_not_parsed():
+    text = (
+        '[project]\nname = "mlsd-lint"\ndependencies = ["mlsd-lint>=0.1", "mlsd-lint[extra] ; python_version>\'3.10\'"]\n'
+        '[project.scripts]\nmlsd-lint = "mlsd_lint.cli:main"\n[tool.other]\nargs = ["mlsd-lint", \'mlsd-lint\']\n'
+    )
+    assert "mlsd-lint" not in tomllib.loads(text)["tool"]
+    assert not config._may_hold_our_table(text)
 
 
 def test_yaml_config_and_extend(run, write):
