@@ -199,7 +199,8 @@ def lexicon_from_data(data: dict) -> Lexicon:
     keys, chunks = data["keys"].split(" "), data["groups"].split(_GROUP)
     texts = data["texts"]
     # Groups are decoded later, mid-run: a damaged file must be caught here, and rebuilt.
-    if len(keys) != len(chunks) or not all(isinstance(t, str) for t in texts) or data["check"] != _checksum(data["groups"], texts):
+    # (_checksum joins the texts: a TypeError if one is not a string)
+    if len(keys) != len(chunks) or data["check"] != _checksum(data["groups"], texts):
         raise ValueError("damaged compiled rules")
     steps = [(tuple(stems.split(" ")), int(number)) for stems, number in data["steps"]]
     wild = tuple(bool(w) for w in data["wild"])
@@ -216,10 +217,11 @@ def _checksum(groups: str, texts: list[str]) -> int:
 
 def decode_group(text: str, texts: list[str]) -> list[Entry]:
     out = []
+    new = tuple.__new__  # an Entry without the Python-level __new__ of a NamedTuple
     for record in text.split(_RECORD):
         stems, rule, code, number, near, holds = record.split(_FIELD)
         kind = _KINDS_BY_CODE[code]
-        out.append(Entry(tuple(stems.split(" ")), int(rule), kind, texts[int(number)], int(near), TOP.get(kind, 1.0), holds == "1"))
+        out.append(new(Entry, (tuple(stems.split(" ")), int(rule), kind, texts[int(number)], int(near), TOP.get(kind, 1.0), holds == "1")))
     return out
 
 
@@ -381,9 +383,11 @@ def hits_into(seq: list[str], single: dict, pairs: dict, has_boundary: bool, hit
 def split_wild(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
     """Phrases without a number slot, and those with one, each `{number}` also
     spelt as LARGE (a large number is a number too)."""
+    wild = [e for e in entries if NUMBER in e.stems or LARGE in e.stems]
+    if not wild:  # most groups
+        return entries, wild
     literal = [e for e in entries if NUMBER not in e.stems and LARGE not in e.stems]
-    wild = [v for e in entries if NUMBER in e.stems or LARGE in e.stems for v in number_variants(e)]
-    return literal, wild
+    return literal, [v for e in wild for v in number_variants(e)]
 
 
 def number_variants(entry: Entry) -> list[Entry]:
