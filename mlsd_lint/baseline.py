@@ -49,6 +49,8 @@ def loads(text: str, path: str) -> Counter[Key]:
 
 @dataclass(frozen=True)
 class Split:
+    """Findings sorted against a baseline: new ones, known ones, and entries gone."""
+
     new: list[Finding]
     known: list[Finding]
     gone: list[Key]  # baseline entries that no longer occur

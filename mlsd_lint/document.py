@@ -72,6 +72,8 @@ class Comment:
 
 @dataclass(frozen=True)
 class Document:
+    """A parsed markdown file: its sections and blocks, with line numbers."""
+
     path: str
     source: str
     sections: tuple[Section, ...]

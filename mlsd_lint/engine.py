@@ -24,6 +24,8 @@ class PluginFailure(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """One diagnostic: a rule the document does not satisfy, and where to look."""
+
     path: str
     line: int
     column: int
@@ -49,6 +51,8 @@ class Suppressed:
 
 @dataclass(frozen=True)
 class StepCoverage:
+    """How many of a checklist step's topic rules a document addresses."""
+
     step: int
     title: str
     found: int
@@ -57,6 +61,8 @@ class StepCoverage:
 
 @dataclass(frozen=True)
 class FileResult:
+    """Everything one file's check produced: findings, evidence, coverage, suppressions."""
+
     path: str
     findings: tuple[Finding, ...]
     evidence: tuple[Evidence, ...] = ()

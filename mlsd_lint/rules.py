@@ -48,6 +48,8 @@ class Near:
 
 @dataclass(frozen=True)
 class TopicModel:
+    """What counts as addressing a topic, in phrases (see docs/rule-packs.md)."""
+
     phrases: tuple[str, ...] = ()  # any one, in substantive prose, addresses the topic
     weak: tuple[str, ...] = ()  # count in the step's own section, or two together
     near: tuple[Near, ...] = ()
@@ -63,6 +65,8 @@ class TopicModel:
 
 @dataclass(frozen=True)
 class Explanation:
+    """A rule's documentation, as `--explain` shows it: what, why, how to fix, an example."""
+
     what: str
     why: str
     how: str
@@ -72,6 +76,8 @@ class Explanation:
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of a pack: its identity, its message and documentation, and its topic."""
+
     code: str
     name: str
     step: int
@@ -95,6 +101,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Step:
+    """A step of the ML design checklist, and the section titles that mark it."""
+
     number: int
     title: str
     sections: tuple[str, ...]  # heading phrases that mark a section as this step's
@@ -102,6 +110,8 @@ class Step:
 
 @dataclass(frozen=True)
 class RuleSet:
+    """Every rule of a run (built-in packs, extra packs, plugins) and the checklist steps."""
+
     rules: tuple[Rule, ...]
     steps: tuple[Step, ...]
 

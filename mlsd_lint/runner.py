@@ -28,6 +28,8 @@ PARALLEL_MIN_FILES = 16
 
 @dataclass(frozen=True)
 class Task:
+    """One file to lint, with what a worker process needs to check it."""
+
     path: str
     selected: frozenset[str]
     severities: tuple[tuple[str, str], ...]

@@ -22,6 +22,8 @@ _UNTIL = re.compile(r"(?:^|[;,\s])until\s*=\s*(\S+)\s*$", re.I)
 
 @dataclass(frozen=True)
 class Suppression:
+    """An in-document directive that silences some rules, on a line or in the whole file."""
+
     selectors: tuple[str, ...]
     scope: str  # FILE or NEXT_LINE
     line: int  # where the directive is written

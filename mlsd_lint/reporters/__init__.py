@@ -18,6 +18,8 @@ FORMATS = ("text", "json", "coverage", "sarif", "github", "markdown", "junit")
 
 @dataclass(frozen=True)
 class Report:
+    """What a reporter renders: every file's result and the rules they were checked with."""
+
     results: tuple[FileResult, ...]
     ruleset: RuleSet
     quiet: bool = False
