@@ -29,7 +29,7 @@ def plain_normalize(s: str) -> str:
     if not s.isascii():
         import unicodedata
 
-        s = unicodedata.normalize("NFKC", s).translate(text._QUOTES)
+        s = unicodedata.normalize("NFKC", s).translate(str.maketrans(text._QUOTES))
     s = _BRITISH.sub(r"\1iz\2", s.lower())
     return _PREFIX.sub(r"\1", _LETTER_PAIR.sub(r"\1\2", s))
 
@@ -37,7 +37,7 @@ def plain_normalize(s: str) -> str:
 pieces = st.sampled_from(
     ["a", "b", "x", "/", "-", "&", " ", "  ", ",", ";", ":", "|", "(", ")", "[", "]", "{", "}", "3", "1,000", "_",
      "re", "pre", "co", "non", "on", "off", "self", "multi", "sub", "de", "train", "random", "optim", "visual",
-     "ise", "ised", "isation", "izing", "is", "e", "ers", "é", "É", "\u2013", "\u2019", "\n", "?", "A/B", "K"]
+     "ise", "ised", "isation", "izing", "is", "e", "ers", "é", "É", "\u2013", "\u2014", "\u2018", "\u2019", "\u201c", "\u201d", "\n", "?", "A/B", "K"]
 )
 snippet = st.one_of(st.text(max_size=30), st.lists(pieces, max_size=14).map("".join))
 
