@@ -8,7 +8,6 @@ configuration.
 from __future__ import annotations
 
 import gc
-import json
 import os
 import sys
 from pathlib import Path
@@ -48,6 +47,8 @@ def _explain(rule) -> str:
 
 def _list_rules(rules, fmt: str) -> str:
     if fmt == "json":
+        import json
+
         rows = [{"code": r.code, "name": r.name, "step": r.step, "title": r.title, "severity": r.severity} for r in rules]
         return json.dumps(rows, indent=2) + "\n"
     return "".join(f"{r.code:8} {r.name:26} step {r.step:>2}  {r.title}\n" for r in rules)
@@ -62,6 +63,8 @@ def _statistics(findings) -> str:
 
 
 def _show_settings(settings, selected, severities, file: str) -> str:
+    import json
+
     from .config import KEYS
 
     lines = [f"Settings for {file}:"]

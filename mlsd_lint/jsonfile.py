@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,8 @@ from typing import Any
 
 def read(file: Path) -> Any | None:
     """The file's JSON, or None when it is missing or damaged (the caller rebuilds it)."""
+    import json  # not at import: a run without a cache reads no JSON
+
     try:
         return json.loads(file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -18,6 +19,8 @@ def read(file: Path) -> Any | None:
 
 def write(file: Path, data: Any) -> None:
     """Write then rename, so a parallel run never reads half a file; a read-only tree is fine."""
+    import json
+
     # A name of our own, created exclusively and private (as tempfile.mkstemp
     # would: its import costs a few ms of every start that writes a cache entry).
     tmp = file.with_name(f"{file.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")

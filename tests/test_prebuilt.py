@@ -1,6 +1,7 @@
-"""The compiled built-in rules shipped in the package (rules/prebuilt.json)."""
+"""The compiled built-in rules shipped in the package (rules/prebuilt.marshal)."""
 
 import json
+import marshal
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,28 @@ from mlsd_lint.rules import builtin_files, build_ruleset, builtin_packs
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
+SHIPPED = builtin_files()[0].parent / prebuilt.FILE
+STALE = "rules/prebuilt.marshal is stale: run `python -m mlsd_lint.prebuilt`"
+
+
 def test_the_shipped_file_is_what_the_packs_compile_to_now():
-    shipped = json.loads((builtin_files()[0].parent / prebuilt.FILE).read_text(encoding="utf-8"))
-    fresh = json.loads(json.dumps(prebuilt.build(builtin_packs())))
-    assert shipped["digest"] == fresh["digest"], "rules/prebuilt.json is stale: run `python -m mlsd_lint.prebuilt`"
-    assert shipped == fresh, "rules/prebuilt.json is stale: run `python -m mlsd_lint.prebuilt`"
+    shipped = marshal.loads(SHIPPED.read_bytes())
+    fresh = prebuilt.build(builtin_packs())
+    assert shipped["digest"] == fresh["digest"], STALE
+    assert shipped == fresh, STALE
+
+
+def test_the_shipped_file_holds_plain_data():
+    # data, not code: only what JSON could hold too (no code objects, no sets)
+    json.dumps(marshal.loads(SHIPPED.read_bytes()))
+
+
+@pytest.mark.parametrize("damage", [lambda b: b[: len(b) // 2], lambda b: b"", lambda b: b"not marshal data", lambda b: marshal.dumps([1, 2])])
+def test_a_damaged_file_is_ignored(tmp_path, damage):
+    file = tmp_path / prebuilt.FILE
+    file.write_bytes(damage(SHIPPED.read_bytes()))
+    assert prebuilt.load(file) is None
+    assert prebuilt.load(tmp_path / "missing") is None
 
 
 def test_the_shipped_rules_are_used_and_equal_the_packs():
