@@ -178,8 +178,9 @@ class Matcher:
     @classmethod
     def cached(cls, ruleset: RuleSet, folder: Path | None, digest: str, lexicon: Lexicon | None = None) -> Matcher:
         """A matcher whose compiled phrases are kept in `folder` between runs, as JSON
-        (see lexicon_to_data); `lexicon`: the phrases, if already compiled."""
-        if folder is None:
+        (see lexicon_to_data); `lexicon`: the phrases, if already compiled (then the
+        folder is not needed)."""
+        if folder is None or lexicon is not None:
             return cls(ruleset, lexicon)
         file = folder / f"matcher-{digest}.json"
         data = jsonfile.read(file)
@@ -188,7 +189,7 @@ class Matcher:
                 return cls(ruleset, lexicon_from_data(data))
             except (KeyError, TypeError, ValueError, IndexError, AttributeError):
                 pass  # damaged: rebuild
-        lex = lexicon or make_lexicon(compile_rules(ruleset))
+        lex = make_lexicon(compile_rules(ruleset))
         jsonfile.write(file, {**lexicon_to_data(lex), "digest": digest})
         return cls(ruleset, lex)
 

@@ -88,18 +88,21 @@ def load(file: Path | None = None) -> tuple[RuleSet, Lexicon] | None:
 
 
 def builtin(cache_folder: Path | None, digest: str) -> tuple[RuleSet, Lexicon | None]:
-    """A run's built-in rules, and their compiled phrases when at hand: from the cache
-    folder (under `digest`, see rules.builtin_digest), else the shipped file, else the
-    YAML. The phrases come with the rules only when the cache folder lacked the rules."""
+    """A run's built-in rules, and their compiled phrases when at hand: the shipped
+    file (quicker to load than any cache), else the cache folder's copy (under
+    `digest`, see rules.builtin_digest), else the YAML, kept in the cache folder for
+    the next run: the shipped file is stale only in a checkout whose packs changed."""
+    shipped = load()
+    if shipped is not None:
+        return shipped
     if cache_folder is not None:
         ruleset = rules.cached_builtin(cache_folder, digest)
         if ruleset is not None:
             return ruleset, None
-    shipped = load()
-    ruleset, lex = shipped if shipped else (rules.build_ruleset(rules.builtin_packs()), None)
+    ruleset = rules.build_ruleset(rules.builtin_packs())
     if cache_folder is not None:
         rules.cache_builtin(cache_folder, digest, ruleset)
-    return ruleset, lex
+    return ruleset, None
 
 
 def main() -> int:

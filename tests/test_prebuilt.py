@@ -58,3 +58,17 @@ def test_runs_with_and_without_the_shipped_file_agree(run, monkeypatch, fmt):
     compiled = run("--no-cache", "--format", fmt, *paths)
     assert shipped.exit_code == compiled.exit_code and shipped.stdout == compiled.stdout
     assert json.loads(shipped.stdout)  # something to compare
+
+
+def test_the_cache_folder_keeps_compiled_rules_only_when_the_shipped_file_is_unusable(run, monkeypatch, tmp_path):
+    paths = [str(p) for p in sorted(EXAMPLES.glob("*.md"))]
+    shipped = run("--no-cache", "--format", "json", *paths)
+    with_cache = run("--cache-dir", str(tmp_path / "a"), "--format", "json", *paths)
+    assert with_cache.stdout == shipped.stdout
+    assert not list((tmp_path / "a").rglob("rules-*.json")) and not list((tmp_path / "a").rglob("matcher-*.json"))
+    monkeypatch.setattr(prebuilt, "load", lambda: None)  # a checkout whose packs changed
+    for _ in range(2):  # compiles the packs and keeps them, then reads them back
+        again = run("--cache-dir", str(tmp_path / "b"), "--format", "json", *paths)
+        assert again.exit_code == shipped.exit_code and again.stdout == shipped.stdout
+    assert len(list((tmp_path / "b").rglob("rules-*.json"))) == 1
+    assert len(list((tmp_path / "b").rglob("matcher-*.json"))) == 1
