@@ -126,8 +126,8 @@ class Matcher:
         self._index = PhraseIndex(lex.wild[0])
         self._excludes = PhraseIndex(lex.wild[1])
         # Qualifiers ("model", "data") are common words: look for them only in
-        # sentences where one of their rule's near-terms already occurred. By
-        # (rule, near pair), from the first group that holds one of the pair's.
+        # sentences where one of their rule's near-terms already occurred. Kept by
+        # (rule, near pair), made when a group first brings one of its qualifiers.
         self._qualifiers: dict[tuple[int, int], Qualifiers] = {}
         self._heading_index: dict[str, list[Entry]] = {}
         self._vocab = lex.vocab
