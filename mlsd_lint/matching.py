@@ -27,7 +27,7 @@ from .phrase_index import (
 )
 from .phrase_index import lexicon as make_lexicon
 from .rules import Rule, RuleSet
-from .text import BOUNDARY, NUMBER, UNIT_BREAK, joined_words, number_class, sentences, token_stem, tokenize, word_count, words
+from .text import BOUNDARY, NUMBER, OVERRIDDEN, UNIT_BREAK, joined_words, number_class, sentences, token_stem, tokenize, word_count, words
 
 THRESHOLD = 0.5  # the confidence at which a topic counts as addressed
 SUBSTANTIVE = 4  # words of prose a titled section needs to count
@@ -221,7 +221,7 @@ class Matcher:
 
     def _word_stem(self, word: str) -> str:
         s = token_stem(word)
-        if len(s) >= TYPO_MIN and s not in self._vocab:
+        if len(s) >= TYPO_MIN and s not in self._vocab and word not in OVERRIDDEN:
             s = self._correct(s)
         if s[:1].isdigit():
             self._number_classes[s] = number_class(s)

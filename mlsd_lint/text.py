@@ -141,6 +141,11 @@ _STEM_OVERRIDES = {
 }
 
 
+# Words whose stem is chosen above: typo correction must not undo the choice
+# ("probably" is one letter from "probabl", the stem of "probability").
+OVERRIDDEN = frozenset(_STEM_OVERRIDES)
+
+
 @lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     if len(word) <= 3 or word[0].isdigit():

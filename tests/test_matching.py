@@ -32,6 +32,12 @@ def test_typos_in_long_words_are_tolerated(matcher):
     assert "EXP002" in evidence(matcher, "Users go through an interleavng comparison of both rankers.\n")
 
 
+def test_a_word_whose_stem_is_chosen_is_not_read_as_a_typo(matcher):
+    # "probably" is kept apart from "probability" (a proxy metric: predict ~ click)
+    assert "BIZ002" not in evidence(matcher, "There was probably a dip before users clicked through.\n")
+    assert "BIZ002" in evidence(matcher, "We estimate the probability that users click through.\n")
+
+
 def test_questions_placeholders_and_prompts_do_not_count(matcher):
     for text in (
         "Should we run an A/B test?\n",
