@@ -254,7 +254,7 @@ class PhraseIndex:
         self.wild_pairs: dict[tuple[str, str], list[Entry]] = {}
         self.has_wild = has_wild
         # How far before its first number slot a phrase starts, at most: a number-slot
-        # phrase can only start that close before a number (see wild_events).
+        # phrase can only start that close before a number (see wild_lookups).
         self.wild_reach = 0
 
     def add(self, entries: list[Entry]) -> None:
@@ -264,13 +264,9 @@ class PhraseIndex:
         for e in wild:
             self.wild_reach = max(self.wild_reach, next(i for i, s in enumerate(e.stems) if s in (NUMBER, LARGE)))
 
-    def wild_events(self, view: list[str], numbers: Iterable[int]) -> list[int]:
-        """key_events() of the number-slot phrases in `view`, where the numbers stand at
-        positions `numbers` (in order): only starts close enough before one are tried."""
-        return self.wild_lookups(view, numbers)[0]
-
     def wild_lookups(self, view: list[str], numbers: Iterable[int]) -> tuple[list[int], dict[int, list[Entry]], dict[int, list[Entry]]]:
-        """wild_events(), and the entries each key holds, by position (as key_lookups)."""
+        """key_lookups() of the number-slot phrases in `view`, where the numbers stand at
+        positions `numbers` (in order): only starts close enough before one are tried."""
         reach, single, pairs = self.wild_reach, self.wild_single, self.wild_pairs
         last = len(view) - 1
         events: list[int] = []
@@ -337,14 +333,10 @@ class Qualifiers:
         return False
 
 
-def key_events(seq: list[str], single: dict, pairs: dict) -> list[int]:
-    """Where keys start in `seq`, as 2*position, +1 for a two-word key, in order."""
-    return key_lookups(seq, single, pairs)[0]
-
-
 def key_lookups(seq: list[str], single: dict, pairs: dict) -> tuple[list[int], list, list]:
-    """key_events(), and the entries each key holds, by position (None elsewhere).
-    The lookups run in C (map/compress): only hits cost Python work, and none is
+    """Where keys start in `seq` (events: 2*position, +1 for a two-word key, in
+    order), and the entries each key holds, by position (None elsewhere). The
+    lookups run in C (map/compress): only hits cost Python work, and none is
     looked up twice."""
     single_at = list(map(single.get, seq))
     pair_at = list(map(pairs.get, zip(seq, islice(seq, 1, None))))

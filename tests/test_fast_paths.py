@@ -237,15 +237,15 @@ def _hits(index, view, events):
 
 
 def test_number_slot_phrases_are_found_only_near_numbers_and_all_of_them(full_index):
-    from mlsd_lint.phrase_index import key_events
+    from mlsd_lint.phrase_index import key_lookups
 
     words = sorted({s for es in list(full_index.wild_single.values()) + list(full_index.wild_pairs.values()) for e in es for s in e.stems})
 
     @given(st.lists(st.sampled_from(words + ["model", "the"]), max_size=40))
     def check(view):
         numbers = [i for i, s in enumerate(view) if s in (text.NUMBER, text.LARGE)]
-        every = key_events(view, full_index.wild_single, full_index.wild_pairs)
-        assert _hits(full_index, view, full_index.wild_events(view, numbers)) == _hits(full_index, view, every)
+        every = key_lookups(view, full_index.wild_single, full_index.wild_pairs)[0]
+        assert _hits(full_index, view, full_index.wild_lookups(view, numbers)[0]) == _hits(full_index, view, every)
 
     check()
     # and every number-slot phrase itself, amid other words
@@ -253,7 +253,7 @@ def test_number_slot_phrases_are_found_only_near_numbers_and_all_of_them(full_in
         for e in entries:
             view = ["the", "model"] + list(e.stems) + ["the"]
             numbers = [i for i, s in enumerate(view) if s in (text.NUMBER, text.LARGE)]
-            assert (2, e) in _hits(full_index, view, full_index.wild_events(view, numbers))
+            assert (2, e) in _hits(full_index, view, full_index.wild_lookups(view, numbers)[0])
 
 
 @given(st.one_of(st.text(max_size=40), prose))
